@@ -1,0 +1,42 @@
+"""Answers a question asked outside a form (the form validators answer those asked inside)."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import answer_question
+from actions.form_base import latest_intent
+
+HELP_BY_STEP = {
+    "done": "utter_help_general",
+    "paused": "utter_help_general",
+    "handoff": "utter_help_general",
+}
+
+
+class ActionAnswer(Action):
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = latest_intent(tracker)
+        if intent == "repeat":
+            last = next(
+                (e for e in reversed(tracker.events) if e.get("event") == "bot" and e.get("text")),
+                None,
+            )
+            dispatcher.utter_message(text=last["text"] if last else "Écrivez BONJOUR pour commencer.")
+            return []
+        if intent == "correct":
+            dispatcher.utter_message(
+                text="Il n'y a pas de réponse en cours à corriger. Écrivez CONTINUER pour reprendre "
+                "ou RECOMMENCER pour tout reprendre depuis le début."
+            )
+            return []
+        answer_question(dispatcher, intent, None)
+        return []

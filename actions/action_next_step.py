@@ -1,0 +1,276 @@
+"""The flow controller: from what is known, make the pending backend call and pick the next screen.
+
+It runs after every screen's form, at the start, after "continuer", after an advisor request and
+after a fault. It sets `flow_step`, which the rules of `data/rules/flow.yml` route to a form.
+Every backend refusal becomes a clear French answer; only the field that was wrong is emptied,
+and a backend that does not answer pauses the flow with everything kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.backend_client import BackendError, BackendUnavailable
+from actions.form_base import latest_intent
+from actions.runtime import runtime
+from bot import replies
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (
+    "Le service Mon espace santé ne répond pas pour le moment. Vos réponses sont gardées : "
+    "écrivez CONTINUER dans quelques minutes, ou CONSEILLER pour parler à quelqu'un."
+)
+SESSION_EXPIRED = "Pour votre sécurité, votre session a expiré. Reprenons l'identification."
+
+DONE_ACTIVATED = (
+    "Mon espace santé a bien été activé ! Pour vous connecter sur monespacesante.fr : votre "
+    "identifiant {identifier}, votre mot de passe, puis le code à usage unique reçu par SMS ou "
+    "e-mail (valable 15 minutes)."
+)
+DONE_OPPOSED = (
+    "Votre opposition à la création de Mon espace santé est enregistrée. Vous pouvez changer "
+    "d'avis à tout moment : écrivez ACTIVER."
+)
+
+
+class Step:
+    """The outcome of one stage: events to add, and the flow step to route to (None: go on)."""
+
+    def __init__(self, events: Optional[list[EventType]] = None, route: Optional[str] = None):
+        self.events = events or []
+        self.route = route
+
+
+class ActionNextStep(Action):
+    def name(self) -> str:
+        return "action_next_step"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        slots = dict(tracker.slots)
+        events: list[EventType] = []
+        if slots.get("flow_step") is None and latest_intent(tracker) != "inform":
+            dispatcher.utter_message(response="utter_welcome")
+        elif slots.get("flow_step") in ("paused", "handoff") and slots.get("handoff_reason") not in (
+            "locked",
+        ):
+            dispatcher.utter_message(text="Reprenons.")
+
+        for stage in (self._identity, self._card, self._decision, self._contact, self._credentials):
+            try:
+                step = stage(dispatcher, tracker, slots)
+            except BackendUnavailable as error:
+                logger.warning("backend unavailable during %s: %s", stage.__name__, error)
+                dispatcher.utter_message(text=UNAVAILABLE)
+                return events + [SlotSet("flow_step", "paused")]
+            for event in step.events:
+                events.append(event)
+                if event.get("event") == "slot":
+                    slots[event["name"]] = event["value"]
+            if step.route:
+                return events + [SlotSet("flow_step", step.route)]
+
+        dispatcher.utter_message(text=DONE_ACTIVATED.format(identifier=slots.get("identifier")))
+        return events + [SlotSet("flow_step", "done")]
+
+    # -- stages --------------------------------------------------------------------------------
+    def _reveal(self, tracker: Tracker, value: Optional[str]) -> Optional[str]:
+        return runtime().reveal(value, tracker.sender_id)
+
+    def _identity(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
+        if slots.get("handoff_reason") == "locked":
+            dispatcher.utter_message(
+                text="Pour votre sécurité, l'identification est bloquée après trop d'essais. Un "
+                "conseiller va vous répondre ici ; vous pouvez aussi appeler le 34 22."
+            )
+            return Step(route="handoff")
+        if slots.get("activation_ref"):
+            return Step()
+        code = self._reveal(tracker, slots.get("provisional_code"))
+        nir = self._reveal(tracker, slots.get("nir"))
+        if not code or not nir:
+            return Step(
+                [SlotSet("provisional_code", code and slots.get("provisional_code")),
+                 SlotSet("nir", nir and slots.get("nir"))],
+                route="identity",
+            )
+        try:
+            identity = runtime().backend.check_identity(nir, code)
+        except BackendError as error:
+            return self._identity_refused(dispatcher, error)
+        ref = runtime().vault.put("tok", identity.activation_id, tracker.sender_id)
+        greeting = f"Merci {identity.first_name.title()}" if identity.first_name else "Merci"
+        dispatcher.utter_message(text=f"{greeting}, votre identité est vérifiée.")
+        return Step([SlotSet("activation_ref", ref), SlotSet("first_name", identity.first_name)])
+
+    def _identity_refused(self, dispatcher: CollectingDispatcher, error: BackendError) -> Step:
+        if error.code == "identity_mismatch":
+            dispatcher.utter_message(
+                text="Le code provisoire ou le numéro de sécurité sociale ne correspond pas. "
+                "Vérifiez votre code provisoire et écrivez-le à nouveau (si c'est le numéro qui "
+                "est faux, écrivez CORRIGER)."
+            )
+            return Step([SlotSet("provisional_code", None)], route="identity")
+        if error.code == "identity_locked":
+            dispatcher.utter_message(
+                text="Pour votre sécurité, l'identification est bloquée après trop d'essais. Un "
+                "conseiller va vous répondre ici ; vous pouvez aussi appeler le 34 22 (lun-ven "
+                "8h30-17h)."
+            )
+            return Step([SlotSet("handoff_reason", "locked")], route="handoff")
+        if error.code == "code_expired":
+            dispatcher.utter_message(
+                text="Votre code provisoire a expiré (il est valable 6 semaines). Un conseiller "
+                "peut vous en donner un nouveau : écrivez CONSEILLER."
+            )
+            return Step([SlotSet("provisional_code", None)], route="paused")
+        if error.code == "already_activated":
+            dispatcher.utter_message(
+                text="Votre espace Mon espace santé est déjà activé. Connectez-vous sur "
+                "monespacesante.fr avec votre identifiant et votre mot de passe."
+            )
+            return Step(route="done")
+        dispatcher.utter_message(
+            text="Votre espace ne peut pas être activé ici. Un conseiller va vous aider : "
+            "écrivez CONSEILLER."
+        )
+        return Step([SlotSet("handoff_reason", error.code)], route="paused")
+
+    def _session_lost(self, dispatcher: CollectingDispatcher) -> Step:
+        """The backend forgot the activation (30 minutes): identify again with what is kept."""
+        dispatcher.utter_message(text=SESSION_EXPIRED)
+        return Step([SlotSet("activation_ref", None), SlotSet("card_verified", None)], route="identity")
+
+    def _card(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
+        if slots.get("card_verified"):
+            return Step()
+        card_type, serial = slots.get("card_type"), slots.get("card_serial")
+        if not card_type or not serial:
+            return Step(route="card")
+        activation_id = self._reveal(tracker, slots.get("activation_ref")) or ""
+        try:
+            runtime().backend.check_card(activation_id, card_type, serial)
+        except BackendError as error:
+            if error.code in ("activation_not_found", "activation_expired"):
+                return self._session_lost(dispatcher)
+            if error.code == "card_locked":
+                dispatcher.utter_message(
+                    text="Le numéro de série a été refusé trop de fois. Un conseiller va vous "
+                    "aider : il vous répondra ici, ou appelez le 34 22."
+                )
+                return Step([SlotSet("handoff_reason", "card_locked")], route="handoff")
+            left = int(error.details.get("attempts_left", 0) or 0)
+            dispatcher.utter_message(
+                text="Ce numéro de série ne correspond pas à votre carte Vitale. Vérifiez le type "
+                f"de carte et le numéro. {replies.attempts_left(left)}".strip()
+            )
+            return Step([SlotSet("card_serial", None)], route="card")
+        return Step([SlotSet("card_verified", True)])
+
+    def _decision(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
+        recorded = slots.get("decision_recorded")
+        if recorded == "oppose":
+            if latest_intent(tracker) == "activate":
+                return Step(
+                    [SlotSet("decision", None), SlotSet("oppose_confirmed", None),
+                     SlotSet("decision_recorded", None)],
+                    route="decision",
+                )
+            dispatcher.utter_message(text=DONE_OPPOSED)
+            return Step(route="done")
+        if recorded == "activate":
+            return Step()
+        decision = slots.get("decision")
+        ready = (decision == "activate" and slots.get("consent")) or (
+            decision == "oppose" and slots.get("oppose_confirmed")
+        )
+        if not ready:
+            return Step(route="decision")
+        activation_id = self._reveal(tracker, slots.get("activation_ref")) or ""
+        try:
+            runtime().backend.decide(activation_id, decision, bool(slots.get("consent")))
+        except BackendError as error:
+            if error.code in ("activation_not_found", "activation_expired"):
+                return self._session_lost(dispatcher)
+            dispatcher.utter_message(text="Votre choix n'a pas pu être enregistré. Choisissez à nouveau.")
+            return Step([SlotSet("decision", None)], route="decision")
+        if decision == "oppose":
+            dispatcher.utter_message(text=DONE_OPPOSED)
+            return Step([SlotSet("decision_recorded", "oppose")], route="done")
+        return Step([SlotSet("decision_recorded", "activate")])
+
+    def _contact(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
+        if slots.get("contact_confirmed"):
+            return Step()
+        activation_id = self._reveal(tracker, slots.get("activation_ref")) or ""
+        try:
+            contact = runtime().backend.contact(activation_id)
+        except BackendError as error:
+            if error.code in ("activation_not_found", "activation_expired"):
+                return self._session_lost(dispatcher)
+            raise
+        return Step(
+            [SlotSet("email_masked", contact.email_masked or "aucun"),
+             SlotSet("mobile_masked", contact.mobile_masked or "aucun")],
+            route="contact",
+        )
+
+    def _credentials(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
+        if slots.get("account_created"):
+            return Step()
+        identifier = slots.get("identifier")
+        password = self._reveal(tracker, slots.get("password"))
+        if not identifier or not password or not slots.get("password_confirmation"):
+            return Step(route="credentials")
+        activation_id = self._reveal(tracker, slots.get("activation_ref")) or ""
+        try:
+            runtime().backend.set_credentials(activation_id, identifier, password)
+        except BackendError as error:
+            return self._credentials_refused(dispatcher, error)
+        self._forget_passwords(tracker, slots)
+        return Step(
+            [SlotSet("account_created", True), SlotSet("password", None),
+             SlotSet("password_confirmation", None)]
+        )
+
+    def _credentials_refused(self, dispatcher: CollectingDispatcher, error: BackendError) -> Step:
+        from bot.credentials import IDENTIFIER_RULES_FR, PASSWORD_RULES_FR
+
+        clear_password = [SlotSet("password", None), SlotSet("password_confirmation", None)]
+        if error.code in ("activation_not_found", "activation_expired"):
+            return self._session_lost(dispatcher)
+        if error.code == "identifier_taken":
+            dispatcher.utter_message(text="Cet identifiant vient d'être pris. Choisissez-en un autre.")
+            return Step([SlotSet("identifier", None)], route="credentials")
+        if error.code == "identifier_invalid":
+            dispatcher.utter_message(
+                text=replies.rules_sentence(
+                    "Cet identifiant ne convient pas :", error.details.get("rules") or [],
+                    IDENTIFIER_RULES_FR,
+                )
+            )
+            return Step([SlotSet("identifier", None)], route="credentials")
+        if error.code == "password_weak":
+            dispatcher.utter_message(
+                text=replies.rules_sentence(
+                    "Ce mot de passe ne convient pas :", error.details.get("rules") or [],
+                    PASSWORD_RULES_FR,
+                )
+            )
+            return Step(clear_password, route="credentials")
+        dispatcher.utter_message(text="Votre compte n'a pas pu être créé. Écrivez CONSEILLER.")
+        return Step(clear_password, route="paused")
+
+    def _forget_passwords(self, tracker: Tracker, slots: dict[str, Any]) -> None:
+        vault = runtime().vault
+        for name in ("password", "password_confirmation"):
+            if slots.get(name):
+                vault.delete(slots[name])

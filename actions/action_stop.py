@@ -1,0 +1,22 @@
+""""Stop": leave the current screen, keep every answer for a later "continuer"."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+
+class ActionStop(Action):
+    def name(self) -> str:
+        return "action_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            text="D'accord, on s'arrête là. Vos réponses sont gardées 7 jours : écrivez CONTINUER "
+            "pour reprendre, ou RECOMMENCER pour repartir de zéro."
+        )
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("flow_step", "paused")]

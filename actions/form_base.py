@@ -1,0 +1,196 @@
+"""Shared behaviour of every screen's form validator.
+
+Each message reaching a form goes through `StepFormValidator.run`:
+1. values first: if the message carries a value for one of the form's slots, it is extracted
+   and validated (subclasses' `extract_<slot>` / `validate_<slot>`), whatever the intent;
+2. words that work at any step ("conseiller", "stop", "recommencer"): the validator returns no
+   event, the form is rejected, and the rules of `data/rules/control.yml` apply;
+3. "corriger": the field is emptied and asked again (which one, when several are filled);
+4. questions ("aide", "où est mon numéro…", "répéter", out of scope): answered here, because the
+   validator knows which field is being asked, then the same field is asked again;
+5. anything else: a precise "not understood" for that field, and after 3 in a row, an advisor
+   offer. Nothing already collected is ever dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.answers import answer_question, is_question
+from actions.runtime import runtime
+from bot import replies
+
+LEAVE_FORM_INTENTS = {"request_advisor", "stop", "start_over"}
+MAX_FAILURES_BEFORE_ADVISOR = 3
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [
+        str(e.get("value"))
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") == entity and e.get("value") is not None
+    ]
+
+
+class StepFormValidator(FormValidationAction, ABC):
+    """Base of `validate_<form>` actions; subclasses define `name()` and their slots' methods."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    #: Slots of earlier screens already checked by the backend: they cannot be wrong any more.
+    verified_elsewhere: dict[str, str] = {}
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if requested is None:
+            # Form activation: take whatever the opening message already carries.
+            return await super().run(dispatcher, tracker, domain)
+
+        intent = latest_intent(tracker)
+        if tracker.get_slot("correction_pending"):
+            return await self._resolve_correction(dispatcher, tracker, domain, requested)
+
+        extraction = await self.get_extraction_events(dispatcher, tracker, domain)
+        found = [e for e in extraction if e.get("value") is not None]
+        if found:
+            tracker.add_slots(extraction)
+            events = await self._extract_validation_events(dispatcher, tracker, domain)
+            return events + self._failure_events(dispatcher, tracker, events, requested)
+
+        if intent in LEAVE_FORM_INTENTS:
+            return []
+        if intent == "correct":
+            return await self._start_correction(dispatcher, tracker, domain, requested)
+        if intent == "repeat":
+            return [SlotSet(requested, None)]
+        if is_question(intent):
+            answer_question(dispatcher, intent, requested)
+            return [SlotSet(requested, None)]
+        hint = self.not_understood(tracker, requested)
+        dispatcher.utter_message(text=hint)
+        return [SlotSet(requested, None)] + self._count_failure(dispatcher, tracker)
+
+    # -- hooks -------------------------------------------------------------------------------
+    def not_understood(self, tracker: Tracker, requested: str) -> str:
+        return replies.NOT_UNDERSTOOD.get(requested, "Je n'ai pas compris votre réponse.")
+
+    def conversation_id(self, tracker: Tracker) -> str:
+        return tracker.sender_id
+
+    def reveal(self, tracker: Tracker, value: Optional[str]) -> Optional[str]:
+        return runtime().reveal(value, self.conversation_id(tracker))
+
+    # -- failures ----------------------------------------------------------------------------
+    def _failure_events(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        events: list[EventType],
+        requested: str,
+    ) -> list[EventType]:
+        """Resets the failure count when the asked field got a value, counts one otherwise."""
+        filled = any(
+            e.get("event") == "slot" and e.get("name") == requested and e.get("value") is not None
+            for e in events
+        )
+        if filled:
+            return [SlotSet("failed_attempts", 0)]
+        return self._count_failure(dispatcher, tracker)
+
+    def _count_failure(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+        if failures >= MAX_FAILURES_BEFORE_ADVISOR:
+            dispatcher.utter_message(text=replies.ADVISOR_OFFER)
+            failures = 0
+        return [SlotSet("failed_attempts", failures)]
+
+    # -- corrections -------------------------------------------------------------------------
+    def _filled_fields(self, tracker: Tracker, domain: DomainDict) -> list[str]:
+        slots = self.domain_slots(domain)
+        return [s for s in slots if tracker.get_slot(s) is not None]
+
+    async def _start_correction(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        requested: str,
+    ) -> list[EventType]:
+        named = [f for f in entity_values(tracker, "field")]
+        for field in named:
+            if field in self.verified_elsewhere:
+                dispatcher.utter_message(text=self.verified_elsewhere[field])
+                return [SlotSet(requested, None)]
+        own = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        targets = [f for f in named if f in own]
+        if targets:
+            return self._reask(dispatcher, targets[0])
+        filled = [f for f in own if tracker.get_slot(f) is not None]
+        if not filled:
+            dispatcher.utter_message(text="Pas de souci, reprenons cette question.")
+            return [SlotSet(requested, None)]
+        if len(filled) == 1:
+            return self._reask(dispatcher, filled[0])
+        dispatcher.utter_message(text=replies.which_field_question(filled))
+        return [SlotSet("correction_pending", True), SlotSet(requested, None)]
+
+    async def _resolve_correction(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        requested: str,
+    ) -> list[EventType]:
+        own = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        filled = [f for f in own if tracker.get_slot(f) is not None]
+        choice = None
+        number = re.fullmatch(r"\s*(\d)\s*\.?\s*", latest_text(tracker))
+        if number and 1 <= int(number.group(1)) <= len(filled):
+            choice = filled[int(number.group(1)) - 1]
+        for field in entity_values(tracker, "field"):
+            if field in filled:
+                choice = field
+        if choice is None:
+            dispatcher.utter_message(text="Je continue sans rien changer.")
+            return [SlotSet("correction_pending", False), SlotSet(requested, None)]
+        return [SlotSet("correction_pending", False)] + self._reask(dispatcher, choice)
+
+    def _reask(self, dispatcher: CollectingDispatcher, field: str) -> list[EventType]:
+        dispatcher.utter_message(text=f"D'accord, corrigeons {replies.FIELD_LABELS[field]}.")
+        return [SlotSet(field, None), SlotSet("requested_slot", field)]
+
+
+def as_bool_answer(tracker: Tracker) -> Optional[bool]:
+    """OUI / NON from the intent, or from a bare 1 / 2, for yes-no questions."""
+    intent = latest_intent(tracker)
+    text = latest_text(tracker).strip().lower()
+    if intent == "affirm" or text in {"1", "oui", "o", "ok"}:
+        return True
+    if intent == "deny" or text in {"2", "non", "n"}:
+        return False
+    return None
+
+
+def slot_dict(**values: Any) -> dict[str, Any]:
+    return dict(values)

@@ -1,0 +1,60 @@
+"""What every action needs (settings, Redis, the vault, the backend client), built once, lazily.
+
+Nothing connects at import time: rasa-sdk imports every module of this package on start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import redis
+
+from actions.backend_client import BackendClient
+from bot.settings import Settings, load_settings
+from bot.vault import REF_PATTERN, Vault
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    redis: redis.Redis
+    vault: Vault
+    backend: BackendClient
+
+    def reveal(self, value: Optional[str], conversation_id: str) -> Optional[str]:
+        """The real value behind a vault reference (or the value itself when it is not one).
+
+        Values arrive as references when they come through the webhook, which redacts secrets;
+        `rasa shell` and `rasa test` send them in clear.
+        """
+        if not value:
+            return None
+        if REF_PATTERN.fullmatch(value):
+            return self.vault.get(value, conversation_id)
+        return value
+
+    def health_problems(self) -> list[str]:
+        problems = []
+        try:
+            self.redis.ping()
+        except redis.RedisError as error:
+            problems.append(f"redis: {error}")
+        if not self.backend.healthy():
+            problems.append("backend: not ready")
+        return problems
+
+
+@lru_cache(maxsize=1)
+def runtime() -> Runtime:
+    settings = load_settings()
+    client = redis.Redis.from_url(
+        settings.redis_url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
+    )
+    return Runtime(
+        settings=settings,
+        redis=client,
+        vault=Vault(client, settings.vault_key, settings.vault_ttl_seconds),
+        backend=BackendClient(settings.backend_url),
+    )

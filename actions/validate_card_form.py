@@ -1,0 +1,72 @@
+"""Screen "Ma carte Vitale": card type (with or without photo), then the card's serial number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.form_base import StepFormValidator, entity_values, latest_text
+from bot import replies
+from bot.card import CARD_TYPES, check_serial, parse_card_type
+from bot.vault import find_refs
+
+ALREADY_VERIFIED = (
+    "Votre code provisoire et votre numéro de sécurité sociale ont déjà été vérifiés "
+    "ensemble : ils sont corrects."
+)
+
+
+class ValidateCardForm(StepFormValidator):
+    verified_elsewhere = {"provisional_code": ALREADY_VERIFIED, "nir": ALREADY_VERIFIED}
+
+    def name(self) -> str:
+        return "validate_card_form"
+
+    async def extract_card_type(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        from_entity = [v for v in entity_values(tracker, "card_type") if v in CARD_TYPES]
+        if from_entity:
+            return {"card_type": from_entity[0]}
+        text = latest_text(tracker)
+        asked = tracker.get_slot("requested_slot") == "card_type"
+        if asked or "photo" in text.lower():
+            card_type = parse_card_type(text)
+            if card_type:
+                return {"card_type": card_type}
+        return {}
+
+    async def extract_card_serial(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "card_serial":
+            return {}
+        text = latest_text(tracker)
+        if any(ref.startswith("secretnir") for ref in find_refs(text)):
+            return {"card_serial": "looks_like_nir"}
+        if sum(c.isdigit() for c in text) >= 4 or check_serial(text, "without_photo").value:
+            return {"card_serial": text}
+        return {}
+
+    def validate_card_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value in CARD_TYPES:
+            return {"card_type": value}
+        return {"card_type": None}
+
+    def validate_card_serial(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        card_type = tracker.get_slot("card_type")
+        if value == "looks_like_nir":
+            dispatcher.utter_message(text=replies.SERIAL_ERRORS["looks_like_nir"])
+            return {"card_serial": None}
+        check = check_serial(str(value), card_type or "without_photo")
+        if check.error:
+            dispatcher.utter_message(text=replies.serial_error(check.error, card_type))
+            return {"card_serial": None}
+        return {"card_serial": check.value}

@@ -1,0 +1,145 @@
+"""Screen "Je choisis mon identifiant et mon mot de passe".
+
+The identifier is checked locally (each rule named, lowercase offered for uppercase) and for
+availability at the backend; the password arrives as a vault reference, is checked against
+every rule (each failing rule named) and compared in constant time with its confirmation.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.backend_client import BackendError, BackendUnavailable
+from actions.form_base import StepFormValidator, as_bool_answer, latest_text
+from actions.runtime import runtime
+from bot import replies
+from bot.credentials import (
+    IDENTIFIER_RULES_FR,
+    PASSWORD_RULES_FR,
+    identifier_problems,
+    password_problems,
+    suggest_identifier,
+)
+
+ALREADY_VERIFIED = "Cette information a déjà été vérifiée : elle est correcte."
+UNAVAILABLE = (
+    "Le service est momentanément indisponible. Réessayez dans quelques minutes en écrivant "
+    "votre identifiant à nouveau, ou écrivez CONSEILLER."
+)
+
+
+class ValidateCredentialsForm(StepFormValidator):
+    verified_elsewhere = {
+        f: ALREADY_VERIFIED for f in ("provisional_code", "nir", "card_type", "card_serial")
+    }
+
+    def name(self) -> str:
+        return "validate_credentials_form"
+
+    async def extract_identifier(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "identifier":
+            return {}
+        suggestion = tracker.get_slot("identifier_suggestion")
+        if suggestion and as_bool_answer(tracker) is True:
+            return {"identifier": suggestion}
+        text = latest_text(tracker).strip()
+        if re.fullmatch(r"\S{3,64}", text) and as_bool_answer(tracker) is None:
+            return {"identifier": text}
+        return {}
+
+    def validate_identifier(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        identifier = str(value)
+        problems = identifier_problems(identifier)
+        if problems:
+            suggestion = suggest_identifier(identifier)
+            if suggestion:
+                dispatcher.utter_message(
+                    text=f"Les majuscules ne sont pas acceptées. Voulez-vous « {suggestion} » ? "
+                    "Répondez OUI, ou écrivez un autre identifiant."
+                )
+                return {"identifier": None, "identifier_suggestion": suggestion}
+            dispatcher.utter_message(
+                text=replies.rules_sentence(
+                    "Cet identifiant ne convient pas :", problems, IDENTIFIER_RULES_FR
+                )
+            )
+            return {"identifier": None, "identifier_suggestion": None}
+        activation_id = self.reveal(tracker, tracker.get_slot("activation_ref"))
+        try:
+            runtime().backend.check_identifier(activation_id or "", identifier)
+        except BackendError as error:
+            if error.code == "identifier_taken":
+                dispatcher.utter_message(
+                    text=f"L'identifiant « {identifier} » est déjà pris. Choisissez-en un autre, "
+                    "par exemple en ajoutant des chiffres."
+                )
+                return {"identifier": None, "identifier_suggestion": None}
+            if error.code == "identifier_invalid":
+                rules = error.details.get("rules") or []
+                dispatcher.utter_message(
+                    text=replies.rules_sentence(
+                        "Cet identifiant ne convient pas :", rules, IDENTIFIER_RULES_FR
+                    )
+                )
+                return {"identifier": None, "identifier_suggestion": None}
+            # Session problems are handled when the account is created; keep the identifier.
+        except BackendUnavailable:
+            dispatcher.utter_message(text=UNAVAILABLE)
+            return {"identifier": None}
+        return {"identifier": identifier, "identifier_suggestion": None}
+
+    async def extract_password(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "password":
+            return {}
+        text = latest_text(tracker).strip()
+        return {"password": text} if text else {}
+
+    def validate_password(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        password = self.reveal(tracker, value)
+        if password is None:
+            dispatcher.utter_message(text="Je n'ai pas pu lire ce mot de passe. Écrivez-le à nouveau.")
+            return {"password": None}
+        problems = password_problems(password, tracker.get_slot("identifier"))
+        if problems:
+            dispatcher.utter_message(
+                text=replies.rules_sentence(
+                    "Ce mot de passe ne convient pas :", problems, PASSWORD_RULES_FR
+                )
+            )
+            return {"password": None}
+        return {"password": value}
+
+    async def extract_password_confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "password_confirmation":
+            return {}
+        text = latest_text(tracker).strip()
+        return {"password_confirmation": text} if text else {}
+
+    def validate_password_confirmation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        first = self.reveal(tracker, tracker.get_slot("password")) or ""
+        second = self.reveal(tracker, value) or ""
+        if first and hmac.compare_digest(first.encode(), second.encode()):
+            return {"password_confirmation": value}
+        dispatcher.utter_message(
+            text="Les deux mots de passe ne sont pas identiques. Reprenons : choisissez votre mot "
+            "de passe."
+        )
+        return {"password": None, "password_confirmation": None, "requested_slot": "password"}

@@ -1,0 +1,249 @@
+"""`/v1/activations/<activation_id>/…`: card, decision, contact, identifier and credentials.
+
+Path A steps 3 to 6, in order: the card must be verified before anything else is shown or
+changed, and credentials need an "activate" decision.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from backend.contact import ContactError, normalize_email, normalize_mobile
+from backend.context import backend, db
+from backend.errors import ApiError
+from backend.hashing import same_hash
+from backend.models import Activation, Insured
+from backend.payload import (
+    SPOKEN_MAX_LENGTH,
+    choice_field,
+    flag,
+    json_object,
+    raw_text_field,
+    text_field,
+)
+from backend.people import (
+    ACTIVATED,
+    CLOSED,
+    OPPOSED,
+    find_by_identifier,
+    has_account,
+    parse_card_serial,
+    parse_card_type,
+    refresh_status,
+)
+from backend.throttle import CARD_CHECKS
+from bot.credentials import identifier_problems, password_problems, suggest_identifier
+from bot.masking import mask_email, mask_mobile
+
+logger = logging.getLogger(__name__)
+
+blueprint = Blueprint("activation", __name__, url_prefix="/v1/activations/<activation_id>")
+
+DECISIONS = ("activate", "oppose")
+CONSENTS = ("accept_cgu", "accept_privacy")
+PASSWORD_MAX_LENGTH = 256
+
+
+def load_activation(token: str) -> tuple[Activation, Insured]:
+    """The live activation and its person; 404/410 for unknown/expired, 409 when moot."""
+    app, session = backend(), db()
+    now = app.now()
+    query = select(Activation).where(Activation.token_hash == app.hasher.token(token))
+    activation = session.execute(query).scalar_one_or_none()
+    if activation is None:
+        raise ApiError(404, "activation_not_found", "unknown activation id")
+    if activation.completed_at is not None or activation.expires_at <= now:
+        raise ApiError(410, "activation_expired", "the activation has expired or is finished")
+    person = session.get(Insured, activation.insured_id)
+    if refresh_status(person, now):
+        session.commit()
+    if person.status == CLOSED:
+        raise ApiError(409, "space_closed", "the space is closed")
+    if has_account(person):
+        raise ApiError(409, "already_activated", "the space is already activated")
+    return activation, person
+
+
+def require_card(activation: Activation) -> None:
+    if not activation.card_verified:
+        raise ApiError(409, "card_not_verified", "the carte Vitale has not been verified yet")
+
+
+def card_locked(retry_after: int) -> ApiError:
+    return ApiError(
+        423,
+        "card_locked",
+        "too many wrong card serial numbers",
+        {"retry_after_seconds": retry_after},
+        {"Retry-After": str(retry_after)},
+    )
+
+
+@blueprint.post("/card")
+def verify_card(activation_id: str) -> ResponseReturnValue:
+    body = json_object()
+    activation, person = load_activation(activation_id)
+    app, session = backend(), db()
+    now = app.now()
+    card_type = parse_card_type(text_field(body, "card_type"))
+    serial = parse_card_serial(
+        text_field(body, "card_serial", max_length=SPOKEN_MAX_LENGTH), card_type
+    )
+
+    retry_after = CARD_CHECKS.locked_for(session, person.nir_hash, now)
+    if retry_after is not None:
+        raise card_locked(retry_after)
+    type_ok = hmac.compare_digest(card_type.encode(), person.card_type.encode())
+    serial_ok = same_hash(person.card_serial_hash, app.hasher.card_serial(serial))
+    if not (type_ok and serial_ok):
+        attempts_left = CARD_CHECKS.record_failure(session, person.nir_hash, now)
+        session.commit()
+        logger.info("card check refused: %s (attempts left: %d)", person.nir_masked, attempts_left)
+        raise ApiError(
+            422,
+            "card_mismatch",
+            "card type or serial number does not match",
+            {"attempts_left": attempts_left},
+        )
+    CARD_CHECKS.reset(session, person.nir_hash)
+    activation.card_verified = True
+    session.commit()
+    return jsonify(card_verified=True)
+
+
+@blueprint.post("/decision")
+def decide(activation_id: str) -> ResponseReturnValue:
+    """Activate (needs both consents; the account exists once credentials are chosen) or oppose.
+
+    Opposing takes effect at once and stays reversible: the provisional code remains valid, so a
+    later identity check followed by "activate" and credentials activates the space.
+    """
+    body = json_object()
+    activation, person = load_activation(activation_id)
+    require_card(activation)
+    decision = choice_field(body, "decision", DECISIONS)
+    if decision == "activate":
+        missing = [name for name in CONSENTS if not flag(body, name)]
+        if missing:
+            raise ApiError(
+                422,
+                "consent_required",
+                "activating needs both the CGU and the privacy policy accepted",
+                {"missing": missing},
+            )
+    else:
+        person.status = OPPOSED
+        person.opposed_at = backend().now()
+        person.auto_created = False
+        person.activated_at = None
+        logger.info("opposition recorded: %s", person.nir_masked)
+    activation.decision = decision
+    db().commit()
+    return jsonify(status=person.status, decision=decision)
+
+
+def masked_contact(person: Insured) -> dict[str, Any]:
+    return {
+        "email_masked": mask_email(person.email) if person.email else None,
+        "mobile_masked": mask_mobile(person.mobile) if person.mobile else None,
+        "email_present": person.email is not None,
+        "mobile_present": person.mobile is not None,
+    }
+
+
+@blueprint.get("/contact")
+def read_contact(activation_id: str) -> ResponseReturnValue:
+    activation, person = load_activation(activation_id)
+    require_card(activation)
+    return jsonify(masked_contact(person))
+
+
+@blueprint.put("/contact")
+def update_contact(activation_id: str) -> ResponseReturnValue:
+    """Replaces the e-mail and/or mobile given; absent or null fields stay as they are."""
+    body = json_object()
+    activation, person = load_activation(activation_id)
+    require_card(activation)
+    email = text_field(body, "email", required=False, max_length=254)
+    mobile = text_field(body, "mobile", required=False, max_length=40)
+    try:
+        new_email = normalize_email(email) if email is not None else person.email
+    except ContactError:
+        raise ApiError(
+            422, "invalid_email", "not a valid e-mail address", {"field": "email"}
+        ) from None
+    try:
+        new_mobile = normalize_mobile(mobile) if mobile is not None else person.mobile
+    except ContactError:
+        raise ApiError(
+            422, "invalid_mobile", "not a valid mobile number", {"field": "mobile"}
+        ) from None
+    person.email, person.mobile = new_email, new_mobile
+    db().commit()
+    return jsonify(masked_contact(person))
+
+
+def check_identifier(identifier: str, person: Insured) -> None:
+    """422 when the identifier breaks a rule, 409 when someone else has it."""
+    problems = identifier_problems(identifier)
+    if problems:
+        raise ApiError(
+            422,
+            "identifier_invalid",
+            "the identifier breaks the rules",
+            {"rules": problems, "suggestion": suggest_identifier(identifier)},
+        )
+    owner = find_by_identifier(db(), identifier)
+    if owner is not None and owner.id != person.id:
+        raise identifier_taken()
+
+
+def identifier_taken() -> ApiError:
+    return ApiError(409, "identifier_taken", "this identifier is already used")
+
+
+@blueprint.post("/identifier-check")
+def identifier_check(activation_id: str) -> ResponseReturnValue:
+    body = json_object()
+    activation, person = load_activation(activation_id)
+    require_card(activation)
+    identifier = text_field(body, "identifier", max_length=64) or ""
+    check_identifier(identifier, person)
+    return jsonify(available=True)
+
+
+@blueprint.post("/credentials")
+def set_credentials(activation_id: str) -> ResponseReturnValue:
+    body = json_object()
+    activation, person = load_activation(activation_id)
+    require_card(activation)
+    if activation.decision != "activate":
+        raise ApiError(409, "decision_missing", "the person has not chosen to activate")
+    identifier = text_field(body, "identifier", max_length=64) or ""
+    password = raw_text_field(body, "password", max_length=PASSWORD_MAX_LENGTH)
+    check_identifier(identifier, person)
+    problems = password_problems(password, identifier)
+    if problems:
+        raise ApiError(422, "password_weak", "the password breaks the rules", {"rules": problems})
+
+    app, session = backend(), db()
+    now = app.now()
+    person.identifier = identifier
+    person.password_hash = app.passwords.hash(password)
+    person.status = ACTIVATED
+    person.activated_at = person.activated_at or now
+    activation.completed_at = now
+    try:
+        session.commit()
+    except IntegrityError:  # the same identifier chosen concurrently
+        session.rollback()
+        raise identifier_taken() from None
+    logger.info("space activated: %s", person.nir_masked)
+    return jsonify(status=person.status, identifier=person.identifier), 201

@@ -1,0 +1,91 @@
+"""Admin API (Bearer BACKEND_ADMIN_TOKEN): register people, read them, re-issue codes.
+
+An empty configured token refuses everything: the admin API is off until a token is set.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from backend.context import backend, db
+from backend.errors import ApiError
+from backend.models import Insured
+from backend.payload import json_object
+from backend.people import (
+    CLOSED,
+    describe,
+    find_by_nir_hash,
+    issue_provisional_code,
+    parse_new_insured,
+    parse_nir,
+    refresh_status,
+    register_insured,
+)
+from backend.timeutil import iso
+
+logger = logging.getLogger(__name__)
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def bearer_token() -> str:
+    """The token of an `Authorization: Bearer …` header, or "" when absent or of another kind."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+@blueprint.before_request
+def require_admin_token() -> None:
+    configured = backend().config.admin_token
+    provided = bearer_token()
+    if not configured:
+        raise unauthorized("admin API disabled: BACKEND_ADMIN_TOKEN is not set")
+    if not hmac.compare_digest(provided.encode("utf-8"), configured.encode("utf-8")):
+        raise unauthorized("missing or wrong admin token")
+
+
+def load_person(nir_text: str) -> Insured:
+    """The person for a NIR in the path (spaces allowed), with automatic creation applied."""
+    app = backend()
+    person = find_by_nir_hash(db(), app.hasher.nir(parse_nir(nir_text)))
+    if person is None:
+        raise ApiError(404, "not_found", "no insured person with this NIR")
+    if refresh_status(person, app.now()):
+        db().commit()
+    return person
+
+
+@blueprint.post("/insured")
+def create_insured() -> ResponseReturnValue:
+    app = backend()
+    now = app.now()
+    new = parse_new_insured(json_object(), now.date())
+    person, code = register_insured(db(), app.hasher, new, now)
+    db().commit()
+    logger.info("insured registered: %s", person.nir_masked)
+    return jsonify(provisional_code=code, code_expires_at=iso(person.code_expires_at)), 201
+
+
+@blueprint.get("/insured/<nir>")
+def read_insured(nir: str) -> ResponseReturnValue:
+    return jsonify(describe(load_person(nir)))
+
+
+@blueprint.post("/insured/<nir>/provisional-code")
+def reissue_code(nir: str) -> ResponseReturnValue:
+    json_object()  # no fields, but a malformed body is still refused
+    person = load_person(nir)
+    if person.status == CLOSED:
+        raise ApiError(409, "space_closed", "the space is closed")
+    code = issue_provisional_code(person, backend().hasher, backend().now())
+    db().commit()
+    logger.info("provisional code re-issued: %s", person.nir_masked)
+    return jsonify(provisional_code=code, code_expires_at=iso(person.code_expires_at)), 201

@@ -1,0 +1,154 @@
+"""Path B, "I have no provisional code": prove who you are, then get a new code by SMS.
+
+`POST /v1/code-requests` checks NIR + birth date + card type + card serial; every mismatch
+(unknown NIR included) gets the same 404 after the same work and counts towards a per-NIR
+lockout. `…/send` issues a new provisional code (revoking the old one) and texts it to the
+mobile on file; if the SMS cannot be sent, nothing changes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from datetime import date, timedelta
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from backend.context import backend, db
+from backend.delivery import send_sms
+from backend.errors import ApiError
+from backend.hashing import new_token, same_hash
+from backend.models import CodeRequest, Insured
+from backend.payload import SPOKEN_MAX_LENGTH, json_object, text_field
+from backend.people import (
+    CLOSED,
+    find_by_nir_hash,
+    has_account,
+    issue_provisional_code,
+    parse_birth_date,
+    parse_card_serial,
+    parse_card_type,
+    parse_nir,
+    refresh_status,
+)
+from backend.texts import new_provisional_code_sms
+from backend.throttle import CODE_REQUESTS
+from backend.timeutil import iso
+from bot.masking import mask_mobile
+
+logger = logging.getLogger(__name__)
+
+blueprint = Blueprint("codes", __name__, url_prefix="/v1/code-requests")
+
+REQUEST_VALIDITY = timedelta(minutes=30)
+MAX_SENDS = 5
+_NO_SERIAL_HASH = "0" * 64
+_NO_BIRTH_DATE = date(1, 1, 1)
+
+
+def check_person_state(person: Insured) -> None:
+    """Only people who can still use a provisional code get one, and only on a mobile."""
+    if person.status == CLOSED:
+        raise ApiError(409, "space_closed", "the space is closed")
+    if has_account(person):
+        raise ApiError(409, "already_activated", "the space is already activated")
+    if not person.mobile:
+        raise ApiError(409, "no_mobile", "no mobile number on file")
+
+
+@blueprint.post("")
+def create_request() -> ResponseReturnValue:
+    app, session = backend(), db()
+    now = app.now()
+    body = json_object()
+    nir = parse_nir(text_field(body, "nir", max_length=SPOKEN_MAX_LENGTH))
+    birth_date = parse_birth_date(text_field(body, "birth_date", max_length=10), now.date())
+    card_type = parse_card_type(text_field(body, "card_type"))
+    serial = parse_card_serial(
+        text_field(body, "card_serial", max_length=SPOKEN_MAX_LENGTH), card_type
+    )
+
+    nir_hash = app.hasher.nir(nir)
+    retry_after = CODE_REQUESTS.locked_for(session, nir_hash, now)
+    if retry_after is not None:
+        raise ApiError(
+            423,
+            "request_locked",
+            "too many failed code requests for this NIR",
+            {"retry_after_seconds": retry_after},
+            {"Retry-After": str(retry_after)},
+        )
+
+    person = find_by_nir_hash(session, nir_hash)
+    expected_serial = person.card_serial_hash if person else _NO_SERIAL_HASH
+    expected_type = person.card_type if person else ""
+    expected_birth = person.birth_date if person else _NO_BIRTH_DATE
+    serial_ok = same_hash(expected_serial, app.hasher.card_serial(serial))
+    type_ok = hmac.compare_digest(expected_type.encode(), card_type.encode())
+    birth_ok = expected_birth == birth_date
+    if person is None or not (serial_ok and type_ok and birth_ok):
+        attempts_left = CODE_REQUESTS.record_failure(session, nir_hash, now)
+        session.commit()
+        logger.info("code request refused (attempts left: %d)", attempts_left)
+        raise ApiError(
+            404,
+            "person_not_found",
+            "no insured person matches these details",
+            {"attempts_left": attempts_left},
+        )
+
+    CODE_REQUESTS.reset(session, nir_hash)
+    refresh_status(person, now)
+    session.commit()
+    check_person_state(person)
+    token = new_token()
+    request_row = CodeRequest(
+        token_hash=app.hasher.token(token),
+        insured_id=person.id,
+        created_at=now,
+        expires_at=now + REQUEST_VALIDITY,
+        sends=0,
+    )
+    session.add(request_row)
+    session.commit()
+    logger.info("code request opened: %s", person.nir_masked)
+    return jsonify(
+        request_id=token,
+        mobile_masked=mask_mobile(person.mobile),
+        expires_at=iso(request_row.expires_at),
+    ), 201
+
+
+@blueprint.post("/<request_id>/send")
+def send_code(request_id: str) -> ResponseReturnValue:
+    app, session = backend(), db()
+    now = app.now()
+    json_object()  # a body is optional, but a malformed one is still refused
+    query = select(CodeRequest).where(CodeRequest.token_hash == app.hasher.token(request_id))
+    request_row = session.execute(query).scalar_one_or_none()
+    if request_row is None:
+        raise ApiError(404, "request_not_found", "unknown code request id")
+    if request_row.expires_at <= now:
+        raise ApiError(410, "request_expired", "the code request has expired")
+    if request_row.sends >= MAX_SENDS:
+        raise ApiError(429, "too_many_sends", f"at most {MAX_SENDS} codes per request")
+    person = session.get(Insured, request_row.insured_id)
+    if refresh_status(person, now):
+        session.commit()
+    check_person_state(person)
+
+    code = issue_provisional_code(person, app.hasher, now)
+    request_row.sends += 1
+    request_row.last_sent_at = now
+    try:
+        send_sms(person.mobile, new_provisional_code_sms(code))
+    except ApiError:
+        session.rollback()  # the old code stays valid when the new one could not be sent
+        raise
+    session.commit()
+    logger.info("new provisional code sent: %s", person.nir_masked)
+    return jsonify(
+        sent_to=mask_mobile(person.mobile), code_expires_at=iso(person.code_expires_at)
+    ), 202

@@ -1,0 +1,114 @@
+"""`POST /v1/identity-checks`: NIR + provisional code open an activation (path A, step 2).
+
+Unknown NIR and wrong code get the same 401 body after the same work (one HMAC, one
+constant-time comparison, one failure recorded), and both count towards the per-NIR lockout.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+
+from backend.context import backend, db
+from backend.errors import ApiError, invalid_request
+from backend.hashing import Hasher, new_token, same_hash
+from backend.models import Activation, Insured
+from backend.payload import SPOKEN_MAX_LENGTH, json_object, text_field
+from backend.people import CLOSED, find_by_nir_hash, has_account, parse_nir, refresh_status
+from backend.throttle import IDENTITY_CHECKS
+from backend.timeutil import iso
+from bot.provisional_code import check_code
+
+logger = logging.getLogger(__name__)
+
+blueprint = Blueprint("identity", __name__, url_prefix="/v1")
+
+ACTIVATION_VALIDITY = timedelta(minutes=30)
+# Compared against when the NIR is unknown, so that path does the same work as a wrong code.
+_NO_CODE_HASH = "0" * 64
+
+
+def locked(retry_after: int) -> ApiError:
+    return ApiError(
+        423,
+        "identity_locked",
+        "too many failed identity checks for this NIR",
+        {"retry_after_seconds": retry_after},
+        {"Retry-After": str(retry_after)},
+    )
+
+
+def open_activation(
+    session: Session, hasher: Hasher, person: Insured, now: datetime
+) -> tuple[Activation, str]:
+    """A new activation; returns (activation, clear token). Only the token's hash is stored."""
+    token = new_token()
+    activation = Activation(
+        token_hash=hasher.token(token),
+        insured_id=person.id,
+        created_at=now,
+        expires_at=now + ACTIVATION_VALIDITY,
+        card_verified=False,
+    )
+    session.add(activation)
+    return activation, token
+
+
+@blueprint.post("/identity-checks")
+def identity_check() -> ResponseReturnValue:
+    app, session = backend(), db()
+    now = app.now()
+    body = json_object()
+    nir = parse_nir(text_field(body, "nir", max_length=SPOKEN_MAX_LENGTH))
+    code = check_code(
+        text_field(body, "provisional_code", max_length=SPOKEN_MAX_LENGTH) or ""
+    ).value
+    if not code:
+        raise invalid_request("provisional_code", "invalid_code")
+
+    nir_hash = app.hasher.nir(nir)
+    retry_after = IDENTITY_CHECKS.locked_for(session, nir_hash, now)
+    if retry_after is not None:
+        raise locked(retry_after)
+
+    person = find_by_nir_hash(session, nir_hash)
+    expected = person.code_hash if person is not None else _NO_CODE_HASH
+    matched = same_hash(expected, app.hasher.provisional_code(code)) and person is not None
+    if not matched:
+        attempts_left = IDENTITY_CHECKS.record_failure(session, nir_hash, now)
+        session.commit()
+        logger.info("identity check refused (attempts left: %d)", attempts_left)
+        raise ApiError(
+            401,
+            "identity_mismatch",
+            "unknown NIR or wrong provisional code",
+            {"attempts_left": attempts_left},
+        )
+
+    IDENTITY_CHECKS.reset(session, nir_hash)
+    refresh_status(person, now)
+    if person.code_expires_at is None or person.code_expires_at <= now:
+        session.commit()
+        raise ApiError(410, "code_expired", "the provisional code has expired")
+    if person.status == CLOSED:
+        session.commit()
+        raise ApiError(409, "space_closed", "the space is closed")
+    if has_account(person):
+        session.commit()
+        raise ApiError(409, "already_activated", "the space is already activated")
+
+    activation, token = open_activation(session, app.hasher, person, now)
+    session.commit()
+    logger.info("identity check passed: %s", person.nir_masked)
+    return jsonify(
+        activation_id=token,
+        first_name=person.first_name,
+        status=person.status,
+        auto_created=bool(person.auto_created),
+        card_type_hint=None,
+        expires_at=iso(activation.expires_at),
+    ), 201

@@ -1,0 +1,192 @@
+"""Login: identifier + password, then a 6-digit one-time code sent by SMS or e-mail.
+
+The code comes from `secrets`, is stored as an HMAC bound to its challenge, lives 15 minutes,
+allows 5 wrong tries and works once. Passwords are checked with Argon2id; an unknown identifier
+is checked against a dummy hash so timing does not tell which identifiers exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select, update
+
+from backend.context import backend, db
+from backend.delivery import send_email, send_sms
+from backend.errors import ApiError
+from backend.hashing import new_one_time_code, new_token, same_hash
+from backend.models import AccessSession, Insured, LoginChallenge
+from backend.payload import choice_field, json_object, raw_text_field, text_field
+from backend.people import ACTIVATED, CLOSED, find_by_identifier
+from backend.texts import LOGIN_CODE_EMAIL_SUBJECT, login_code_email, login_code_sms
+from backend.throttle import LOGINS
+from backend.timeutil import iso
+from bot.masking import mask_email, mask_mobile
+
+logger = logging.getLogger(__name__)
+
+blueprint = Blueprint("login", __name__, url_prefix="/v1")
+
+CHANNELS = ("sms", "email")
+CHALLENGE_VALIDITY = timedelta(minutes=15)
+CHALLENGE_MAX_FAILURES = 5
+SESSION_VALIDITY = timedelta(minutes=30)
+PASSWORD_MAX_LENGTH = 256
+
+
+@blueprint.post("/sessions")
+def start_login() -> ResponseReturnValue:
+    app, session = backend(), db()
+    now = app.now()
+    body = json_object()
+    # Identifiers are lower-case only, so "Jean.Dupont" can only mean "jean.dupont".
+    identifier = (text_field(body, "identifier", max_length=64) or "").lower()
+    password = raw_text_field(body, "password", max_length=PASSWORD_MAX_LENGTH)
+    channel = choice_field(body, "channel", CHANNELS)
+
+    key = app.hasher.identifier(identifier)
+    retry_after = LOGINS.locked_for(session, key, now)
+    if retry_after is not None:
+        raise ApiError(
+            423,
+            "login_locked",
+            "too many failed logins for this identifier",
+            {"retry_after_seconds": retry_after},
+            {"Retry-After": str(retry_after)},
+        )
+    person = find_by_identifier(session, identifier)
+    usable = person is not None and person.status == ACTIVATED
+    stored = person.password_hash if usable else None
+    if not app.passwords.verify(stored, password):
+        attempts_left = LOGINS.record_failure(session, key, now)
+        session.commit()
+        logger.info("login refused (attempts left: %d)", attempts_left)
+        raise ApiError(
+            401,
+            "bad_credentials",
+            "unknown identifier or wrong password",
+            {"attempts_left": attempts_left},
+        )
+    LOGINS.reset(session, key)
+    if app.passwords.needs_rehash(stored):
+        person.password_hash = app.passwords.hash(password)
+
+    destination = person.mobile if channel == "sms" else person.email
+    if not destination:
+        session.commit()
+        raise ApiError(
+            409, "channel_unavailable", f"no {channel} contact on file", {"channel": channel}
+        )
+    token, code = new_token(), new_one_time_code()
+    challenge = LoginChallenge(
+        token_hash=app.hasher.token(token),
+        insured_id=person.id,
+        channel=channel,
+        code_hash=app.hasher.one_time_code(token, code),
+        created_at=now,
+        expires_at=now + CHALLENGE_VALIDITY,
+        failures=0,
+    )
+    session.add(challenge)
+    try:
+        if channel == "sms":
+            send_sms(destination, login_code_sms(code))
+        else:
+            send_email(destination, LOGIN_CODE_EMAIL_SUBJECT, login_code_email(code))
+    except ApiError:
+        session.rollback()
+        raise
+    session.commit()
+    sent_to = mask_mobile(destination) if channel == "sms" else mask_email(destination)
+    return jsonify(challenge_id=token, sent_to=sent_to, expires_at=iso(challenge.expires_at))
+
+
+@blueprint.post("/sessions/<challenge_id>/verify")
+def verify_login(challenge_id: str) -> ResponseReturnValue:
+    app, session = backend(), db()
+    now = app.now()
+    code = "".join((text_field(json_object(), "code", max_length=20) or "").split())
+    query = select(LoginChallenge).where(
+        LoginChallenge.token_hash == app.hasher.token(challenge_id)
+    )
+    challenge = session.execute(query).scalar_one_or_none()
+    if challenge is None:
+        raise ApiError(404, "challenge_not_found", "unknown challenge id")
+    if challenge.used_at is not None or challenge.expires_at <= now:
+        raise ApiError(410, "code_expired", "the code has expired or was already used")
+    if challenge.failures >= CHALLENGE_MAX_FAILURES:
+        raise ApiError(423, "challenge_locked", "too many wrong codes; log in again")
+    if not same_hash(challenge.code_hash, app.hasher.one_time_code(challenge_id, code)):
+        challenge.failures += 1
+        session.commit()
+        attempts_left = CHALLENGE_MAX_FAILURES - challenge.failures
+        raise ApiError(401, "bad_code", "wrong code", {"attempts_left": attempts_left})
+
+    challenge.used_at = now
+    token = new_token()
+    access = AccessSession(
+        token_hash=app.hasher.token(token),
+        insured_id=challenge.insured_id,
+        created_at=now,
+        expires_at=now + SESSION_VALIDITY,
+    )
+    session.add(access)
+    session.commit()
+    return jsonify(access_token=token, expires_at=iso(access.expires_at))
+
+
+def current_person() -> tuple[AccessSession, Insured]:
+    """The session and person of the `Authorization: Bearer <access_token>` header, or 401."""
+    app, session = backend(), db()
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    access = None
+    if scheme.lower() == "bearer" and token:
+        query = select(AccessSession).where(AccessSession.token_hash == app.hasher.token(token))
+        access = session.execute(query).scalar_one_or_none()
+    if access is None or access.revoked_at is not None or access.expires_at <= app.now():
+        raise ApiError(
+            401,
+            "unauthorized",
+            "missing, expired or unknown access token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    person = session.get(Insured, access.insured_id)
+    if person.status != ACTIVATED:
+        raise ApiError(401, "unauthorized", "the space is not active")
+    return access, person
+
+
+@blueprint.get("/me")
+def who_am_i() -> ResponseReturnValue:
+    _, person = current_person()
+    return jsonify(
+        status=person.status,
+        identifier=person.identifier,
+        first_name=person.first_name,
+        email_masked=mask_email(person.email) if person.email else None,
+        mobile_masked=mask_mobile(person.mobile) if person.mobile else None,
+    )
+
+
+@blueprint.post("/me/close")
+def close_space() -> ResponseReturnValue:
+    """Closes the space for good (the real service deletes it); every session is revoked."""
+    json_object()  # no fields, but a malformed body is still refused
+    _, person = current_person()
+    app, session = backend(), db()
+    now = app.now()
+    person.status = CLOSED
+    person.closed_at = now
+    person.password_hash = None
+    session.execute(
+        update(AccessSession)
+        .where(AccessSession.insured_id == person.id, AccessSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    session.commit()
+    logger.info("space closed: %s", person.nir_masked)
+    return jsonify(status=person.status)

@@ -1,0 +1,121 @@
+"""Identifier and password rules of Mon espace santé (DOMAIN.md, step 6).
+
+Shared by the backend (which enforces them) and the bot's form validators (which explain them
+before the backend refuses), so both always agree. Each check returns rule codes, never prose:
+callers pick the French sentences from `IDENTIFIER_RULES_FR` / `PASSWORD_RULES_FR`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import lru_cache
+from pathlib import Path
+
+IDENTIFIER_MIN_LENGTH = 8
+PASSWORD_MIN_LENGTH = 8
+
+COMMON_PASSWORDS_PATH = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
+
+IDENTIFIER_RULES_FR: dict[str, str] = {
+    "too_short": f"au moins {IDENTIFIER_MIN_LENGTH} caractères",
+    "uppercase": "aucune lettre majuscule",
+    "bad_characters": (
+        "uniquement des lettres minuscules sans accent, des chiffres, des points, "
+        "des tirets ou des tirets bas (pas d'espace ni d'autre signe)"
+    ),
+    "is_email": "pas une adresse e-mail : choisissez un identifiant qui n'en soit pas une",
+}
+
+PASSWORD_RULES_FR: dict[str, str] = {
+    "too_short": f"au moins {PASSWORD_MIN_LENGTH} caractères",
+    "no_lowercase": "au moins une lettre minuscule",
+    "no_uppercase": "au moins une lettre majuscule",
+    "no_digit": "au moins un chiffre",
+    "no_special": "au moins un caractère spécial, par exemple ! ? * # @ ou %",
+    "common": (
+        "pas un mot de passe trop courant : évitez par exemple « azerty » ou « soleil », "
+        "même suivis de chiffres"
+    ),
+    "contains_identifier": "pas votre identifiant, même en partie",
+}
+
+# Uppercase letters have their own rule ("uppercase"), so they are not "bad characters" too:
+# that keeps `suggest_identifier` meaningful ("Jean.Dupont" only needs lowercasing).
+_IDENTIFIER_CHARACTER = re.compile(r"[a-zA-Z0-9._-]")
+_EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ASCII_UPPERCASE = frozenset(string.ascii_uppercase)
+_DIGITS = frozenset(string.digits)
+# Digits and specials people bolt onto a common word to pass the rules ("Azerty123!").
+_TRAILING_DECORATION = re.compile(r"[\W\d_]+$")
+_LEADING_DECORATION = re.compile(r"^[\W\d_]+")
+
+
+def identifier_problems(identifier: str) -> list[str]:
+    """Rule codes the identifier breaks, in a stable order; empty when it is acceptable."""
+    problems = []
+    if len(identifier) < IDENTIFIER_MIN_LENGTH:
+        problems.append("too_short")
+    if any(ch in _ASCII_UPPERCASE for ch in identifier):
+        problems.append("uppercase")
+    if any(not _IDENTIFIER_CHARACTER.fullmatch(ch) for ch in identifier):
+        problems.append("bad_characters")
+    if _EMAIL_LIKE.match(identifier.strip()):
+        problems.append("is_email")
+    return problems
+
+
+def suggest_identifier(identifier: str) -> str | None:
+    """The lowercase version when lowercasing alone makes the identifier acceptable.
+
+    People often type their name with capitals ("Jean.Dupont"); offering "jean.dupont" saves a
+    round trip. None when the identifier is already fine or lowercasing is not enough.
+    """
+    if not identifier_problems(identifier):
+        return None
+    candidate = identifier.lower()
+    return None if identifier_problems(candidate) else candidate
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The list of common passwords (lower-case), read once."""
+    lines = COMMON_PASSWORDS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip())
+
+
+def is_common_password(password: str) -> bool:
+    """True for a listed password, also once the digits/specials around it are stripped."""
+    lowered = password.lower()
+    trailing = _TRAILING_DECORATION.sub("", lowered)
+    candidates = {
+        lowered,
+        trailing,
+        _LEADING_DECORATION.sub("", lowered),
+        _LEADING_DECORATION.sub("", trailing),
+    }
+    candidates.discard("")
+    return not candidates.isdisjoint(common_passwords())
+
+
+def password_problems(password: str, identifier: str | None = None) -> list[str]:
+    """Rule codes the password breaks, in a stable order; empty when it is acceptable.
+
+    Any character that is neither a letter nor a digit (space included) counts as special.
+    """
+    problems = []
+    if len(password) < PASSWORD_MIN_LENGTH:
+        problems.append("too_short")
+    if not any(ch.islower() for ch in password):
+        problems.append("no_lowercase")
+    if not any(ch.isupper() for ch in password):
+        problems.append("no_uppercase")
+    if not any(ch in _DIGITS for ch in password):
+        problems.append("no_digit")
+    if not any(not ch.isalnum() for ch in password):
+        problems.append("no_special")
+    if is_common_password(password):
+        problems.append("common")
+    if identifier and identifier.strip() and identifier.strip().lower() in password.lower():
+        problems.append("contains_identifier")
+    return problems

@@ -1,0 +1,96 @@
+"""French sentences the actions build from data (errors with details, rules that failed).
+
+Fixed sentences live in the Rasa domain (`bot/domain/*.yml`); these need values, so they are
+code. Short on purpose: every SMS segment costs, and people read them on small screens.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+NIR_ERRORS = {
+    "empty": "Je n'ai pas trouvé de numéro de sécurité sociale dans votre message.",
+    "too_short": "Ce numéro de sécurité sociale est trop court : il faut les 15 chiffres, clé comprise.",
+    "too_long": "Ce numéro de sécurité sociale est trop long : il faut 15 chiffres exactement.",
+    "bad_format": "Ce numéro ne ressemble pas à un numéro de sécurité sociale (15 chiffres, commençant par 1 ou 2).",
+    "bad_key": "La clé de ce numéro (les 2 derniers chiffres) ne correspond pas : un chiffre est sans doute erroné. Vérifiez-le sur votre carte Vitale.",
+}
+
+CODE_ERRORS = {
+    "empty": "Je n'ai pas trouvé de code provisoire dans votre message.",
+    "too_short": "Ce code est trop court : le code provisoire a 12 caractères.",
+    "too_long": "Ce code est trop long : le code provisoire a 12 caractères.",
+    "bad_characters": "Ce code contient {chars}, qui n'existe pas dans les codes provisoires (jamais de 0, O, 1, I ni L). Vérifiez-le.",
+}
+
+SERIAL_ERRORS = {
+    "empty": "Je n'ai pas trouvé de numéro de série dans votre message.",
+    "not_digits": "Le numéro de série ne contient que des chiffres.",
+    "too_short": "Ce numéro de série est trop court.",
+    "too_long": "Ce numéro de série est trop long.",
+    "looks_like_nir": "Ceci ressemble à votre numéro de sécurité sociale. Il faut ici le numéro de série de la carte, un autre numéro.",
+}
+
+SERIAL_LENGTH_HINT = {
+    "with_photo": "Sur une carte avec photo, il a 11 chiffres.",
+    "without_photo": "Sur une carte sans photo, il a 8 à 13 chiffres.",
+}
+
+NOT_UNDERSTOOD = {
+    "provisional_code": "Je n'ai pas reconnu de code provisoire. Il a 12 caractères, par exemple ABCD EFGH JK23.",
+    "nir": "Je n'ai pas reconnu de numéro de sécurité sociale. Écrivez les 15 chiffres, par exemple 1 85 05 78 006 084 36.",
+    "card_type": "Je n'ai pas compris. Répondez 1 si votre carte a une photo, 2 si elle n'en a pas.",
+    "card_serial": "Je n'ai pas reconnu de numéro de série : écrivez seulement les chiffres.",
+    "decision": "Répondez 1 pour activer Mon espace santé, ou 2 pour vous opposer à sa création.",
+    "consent": "Répondez OUI pour accepter, ou NON.",
+    "oppose_confirmed": "Répondez OUI pour confirmer l'opposition, ou NON pour revenir au choix.",
+    "contact_confirmed": "Répondez OUI si ces coordonnées sont les vôtres, ou NON.",
+    "identifier": "Je n'ai pas reconnu d'identifiant : écrivez-le seul, sans espace.",
+    "password": "Écrivez seulement votre mot de passe.",
+    "password_confirmation": "Écrivez seulement votre mot de passe, une seconde fois.",
+}
+
+FIELD_LABELS = {
+    "provisional_code": "le code provisoire",
+    "nir": "le numéro de sécurité sociale",
+    "card_type": "le type de carte",
+    "card_serial": "le numéro de série de la carte",
+    "decision": "votre choix (activer ou vous opposer)",
+    "consent": "votre accord sur les conditions",
+    "oppose_confirmed": "la confirmation de l'opposition",
+    "contact_confirmed": "vos coordonnées",
+    "identifier": "l'identifiant",
+    "password": "le mot de passe",
+    "password_confirmation": "la confirmation du mot de passe",
+}
+
+ADVISOR_OFFER = "Si vous n'y arrivez pas, écrivez CONSEILLER : une personne vous aidera."
+
+
+def code_error(error: str, bad_chars: Iterable[str] = ()) -> str:
+    chars = ", ".join(f"« {c} »" for c in bad_chars) or "un caractère"
+    return CODE_ERRORS[error].format(chars=chars)
+
+
+def serial_error(error: str, card_type: str | None) -> str:
+    text = SERIAL_ERRORS[error]
+    if error in ("too_short", "too_long") and card_type in SERIAL_LENGTH_HINT:
+        text = f"{text} {SERIAL_LENGTH_HINT[card_type]}"
+    return text
+
+
+def rules_sentence(intro: str, rule_codes: Iterable[str], labels: dict[str, str]) -> str:
+    """'Il manque : une majuscule, un chiffre.' from the failing rule codes, in order."""
+    parts = [labels[c] for c in rule_codes if c in labels]
+    return f"{intro} {', '.join(parts)}." if parts else intro
+
+
+def which_field_question(fields: list[str]) -> str:
+    options = " ; ".join(f"{i} pour {FIELD_LABELS[f]}" for i, f in enumerate(fields, start=1))
+    return f"Que voulez-vous corriger ? Répondez {options}."
+
+
+def attempts_left(count: int) -> str:
+    if count <= 0:
+        return ""
+    return f"Il vous reste {count} essai{'s' if count > 1 else ''}."

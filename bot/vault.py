@@ -1,0 +1,142 @@
+"""The vault: sensitive values kept encrypted in Redis, replaced everywhere else by a ref.
+
+Rasa, its tracker store and the transcripts only ever hold refs such as
+`secretnir0123456789abcdef` (one token of letters and digits, so Rasa's whitespace tokenizer
+keeps it whole); the actions resolve a ref when they need the value. Values are Fernet-encrypted
+(AES-128-CBC + HMAC-SHA256), bound to one conversation, and expire with a TTL.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import re
+import secrets
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+KINDS = ("nir", "code", "pwd", "otp", "tok")
+REF_PATTERN = re.compile(r"\bsecret(nir|code|pwd|otp|tok)([0-9a-f]{16})\b")
+_KEY_PREFIX = "vault:"
+_CONVERSATION_PREFIX = "vault:conv:"
+
+
+def derive_fernet_key(key: str) -> bytes:
+    """A Fernet key from any non-empty string (e.g. `VAULT_KEY`), with HKDF-SHA256."""
+    if not key:
+        raise ValueError("the vault key must not be empty")
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"vault").derive(
+        key.encode("utf-8")
+    )
+    return base64.urlsafe_b64encode(raw)
+
+
+def find_refs(text: str) -> list[str]:
+    """Every vault ref in `text`, in order."""
+    return [match.group(0) for match in REF_PATTERN.finditer(text)]
+
+
+def ref_kind(ref: str) -> str:
+    """The kind of a ref ("nir" for `secretnir…`); ValueError when `ref` is not one."""
+    match = REF_PATTERN.fullmatch(ref)
+    if not match:
+        raise ValueError("not a vault ref")
+    return match.group(1)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+class Vault:
+    """Encrypted, expiring, conversation-bound storage of sensitive values in Redis.
+
+    Works with Redis clients that decode responses or not.
+    """
+
+    def __init__(self, redis_client: Any, key: str, ttl_seconds: int = 7200) -> None:
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        self._redis = redis_client
+        self._fernet = Fernet(derive_fernet_key(key))
+        self._ttl = int(ttl_seconds)
+
+    def encrypt(self, plaintext: str) -> str:
+        """A Fernet token (URL-safe text) of `plaintext`."""
+        return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str | bytes) -> str | None:
+        """The plaintext of a token from `encrypt`; None when tampered or made with another key."""
+        try:
+            raw = token if isinstance(token, bytes) else token.encode("ascii")
+            return self._fernet.decrypt(raw).decode("utf-8")
+        except (InvalidToken, UnicodeError, ValueError):
+            return None
+
+    def put(self, kind: str, value: str, conversation_id: str) -> str:
+        """Stores `value` for `conversation_id` and returns its ref `secret<kind><16 hex>`."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown vault kind: {kind!r}")
+        if not conversation_id:
+            raise ValueError("a vault value must belong to a conversation")
+        ref = f"secret{kind}{secrets.token_hex(8)}"
+        token = self.encrypt(json.dumps({"v": value, "c": conversation_id}))
+        index = _CONVERSATION_PREFIX + conversation_id
+        pipe = self._redis.pipeline()
+        pipe.set(_KEY_PREFIX + ref, token, ex=self._ttl)
+        pipe.sadd(index, ref)
+        pipe.expire(index, self._ttl)
+        pipe.execute()
+        return ref
+
+    def _load(self, ref: str) -> dict[str, str] | None:
+        if not REF_PATTERN.fullmatch(ref):
+            return None
+        token = self._redis.get(_KEY_PREFIX + ref)
+        if token is None:
+            return None
+        plaintext = self.decrypt(_text(token))
+        if plaintext is None:
+            return None
+        try:
+            data = json.loads(plaintext)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("v"), str):
+            return None
+        if not isinstance(data.get("c"), str):
+            return None
+        return data
+
+    def get(self, ref: str, conversation_id: str) -> str | None:
+        """The value behind `ref`; None when missing, expired, tampered or another
+        conversation's (a ref leaked into another conversation reveals nothing)."""
+        data = self._load(ref)
+        if data is None:
+            return None
+        if not hmac.compare_digest(data["c"].encode("utf-8"), conversation_id.encode("utf-8")):
+            return None
+        return data["v"]
+
+    def delete(self, ref: str) -> None:
+        """Forgets one value (e.g. a one-time code once used)."""
+        data = self._load(ref)
+        pipe = self._redis.pipeline()
+        pipe.delete(_KEY_PREFIX + ref)
+        if data is not None:
+            pipe.srem(_CONVERSATION_PREFIX + data["c"], ref)
+        pipe.execute()
+
+    def forget_conversation(self, conversation_id: str) -> None:
+        """Forgets every value put for `conversation_id` (end of conversation, advisor close)."""
+        index = _CONVERSATION_PREFIX + conversation_id
+        refs = [_text(ref) for ref in self._redis.smembers(index)]
+        pipe = self._redis.pipeline()
+        for ref in refs:
+            pipe.delete(_KEY_PREFIX + ref)
+        pipe.delete(index)
+        pipe.execute()

@@ -1,0 +1,59 @@
+"""Trains the Rasa model only when what it is made of changed (content hash stamp).
+
+The model depends on config.yml, the domain (bot/**/*.yml) and the training data (data/); the
+hash of their contents is stored beside the model. Seeds are fixed in config.yml and
+PYTHONHASHSEED is set, so the same inputs give the same model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "mes.tar.gz"
+STAMP = ROOT / "models" / "mes.sha256"
+
+
+def training_inputs() -> list[Path]:
+    files = [ROOT / "config.yml"]
+    files += sorted((ROOT / "bot").rglob("*.yml"))
+    files += sorted(p for p in (ROOT / "data").rglob("*") if p.is_file())
+    return files
+
+
+def content_hash() -> str:
+    digest = hashlib.sha256()
+    for path in training_inputs():
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def main() -> int:
+    wanted = content_hash()
+    if MODEL.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+        print(f"Model up to date ({MODEL.relative_to(ROOT)}).")
+        return 0
+    print("Training the Rasa model (config.yml, bot/ or data/ changed)...", flush=True)
+    env = dict(os.environ, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2", TF_DETERMINISTIC_OPS="1")
+    rasa = str(Path(sys.executable).parent / "rasa")
+    started = time.monotonic()
+    result = subprocess.run(
+        [rasa, "train", "-c", "config.yml", "-d", "bot/domain", "--data", "data",
+         "--out", "models", "--fixed-model-name", "mes", "--force"],
+        cwd=ROOT, env=env,
+    )
+    if result.returncode != 0:
+        return result.returncode
+    STAMP.write_text(wanted + "\n")
+    print(f"Model trained in {time.monotonic() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

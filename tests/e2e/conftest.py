@@ -1,0 +1,54 @@
+"""One real stack (Redis, backend, Rasa with the trained model, actions, webhook) for e2e tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.fakes.twilio_api import FakeTwilioApi
+from tests.support.stack import Stack, make_stack
+
+
+@pytest.fixture(scope="session")
+def twilio_api() -> Iterator[FakeTwilioApi]:
+    """Twilio's REST API, faked (paid remote API); its token also signs the webhooks."""
+    with FakeTwilioApi() as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, twilio_api: FakeTwilioApi) -> Iterator[Stack]:
+    running = make_stack(
+        tmp_path_factory.mktemp("stack"),
+        twilio_api_base_url=twilio_api.base_url,
+        TWILIO_ACCOUNT_SID=twilio_api.account_sid,
+        TWILIO_AUTH_TOKEN=twilio_api.auth_token,
+    )
+    running.start()
+    yield running
+    running.stop()
+
+
+class Backend:
+    """The activation backend's admin API, as an operator (or a test) uses it."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.url = stack.backend_url
+        self.headers = {"Authorization": f"Bearer {stack.env['BACKEND_ADMIN_TOKEN']}"}
+
+    def create_insured(self, **person: str) -> dict:
+        response = requests.post(f"{self.url}/admin/insured", json=person, headers=self.headers, timeout=10)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def insured(self, nir: str) -> dict:
+        response = requests.get(f"{self.url}/admin/insured/{nir}", headers=self.headers, timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def backend(stack: Stack) -> Backend:
+    return Backend(stack)

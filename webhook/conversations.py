@@ -1,0 +1,119 @@
+"""Conversations as the webhook and the advisor console see them, kept in Redis.
+
+A conversation id is opaque (an HMAC of channel and number), never a phone number; the number
+itself is kept encrypted so that advisors' replies can reach the person. Transcripts hold the
+display form of messages (secrets already masked by the redaction). Every key expires after the
+retention period.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import redis
+
+from bot.masking import mask_mobile
+from bot.vault import Vault
+
+STATES = ("bot", "waiting", "advisor", "closed")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class ConversationStore:
+    def __init__(self, client: redis.Redis, vault: Vault, secret: str, retention_seconds: int) -> None:
+        self.redis = client
+        self.vault = vault
+        self.secret = (secret or "dev-only").encode()
+        self.retention = retention_seconds
+
+    # -- identity ------------------------------------------------------------------------------
+    def conversation_id(self, channel: str, address: str) -> str:
+        digest = hmac.new(self.secret, f"{channel}:{address}".encode(), hashlib.sha256)
+        return "c" + digest.hexdigest()[:23]
+
+    def _address_key(self, address: str) -> str:
+        return hmac.new(self.secret, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+    # -- records -------------------------------------------------------------------------------
+    def open(self, channel: str, address: str) -> str:
+        """Returns the conversation id for this person on this channel, creating it if needed."""
+        conversation_id = self.conversation_id(channel, address)
+        key = f"conv:{conversation_id}"
+        if not self.redis.exists(key):
+            masked = mask_mobile(address) if address.startswith("+") else "numéro masqué"
+            self.redis.hset(
+                key,
+                mapping={
+                    "id": conversation_id,
+                    "channel": channel,
+                    "state": "bot",
+                    "step": "",
+                    "masked_from": masked,
+                    "address_enc": self.vault.encrypt(address),
+                    "created_at": now_iso(),
+                    "updated_at": now_iso(),
+                },
+            )
+        self._touch(conversation_id)
+        return conversation_id
+
+    def _touch(self, conversation_id: str) -> None:
+        pipe = self.redis.pipeline()
+        pipe.hset(f"conv:{conversation_id}", "updated_at", now_iso())
+        pipe.zadd("conv:index", {conversation_id: time.time()})
+        for suffix in ("", ":transcript"):
+            pipe.expire(f"conv:{conversation_id}{suffix}", self.retention)
+        pipe.execute()
+
+    def get(self, conversation_id: str) -> Optional[dict[str, str]]:
+        raw = self.redis.hgetall(f"conv:{conversation_id}")
+        if not raw:
+            return None
+        record = {k.decode(): v.decode() for k, v in raw.items()}
+        record.pop("address_enc", None)
+        return record
+
+    def update(self, conversation_id: str, **fields: str) -> None:
+        self.redis.hset(f"conv:{conversation_id}", mapping=fields)
+        self._touch(conversation_id)
+
+    def address(self, conversation_id: str) -> Optional[str]:
+        token = self.redis.hget(f"conv:{conversation_id}", "address_enc")
+        return self.vault.decrypt(token.decode()) if token else None
+
+    def append(self, conversation_id: str, who: str, text: str) -> None:
+        entry = json.dumps({"from": who, "text": text, "at": now_iso()}, ensure_ascii=False)
+        self.redis.rpush(f"conv:{conversation_id}:transcript", entry)
+
+    def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
+        return [json.loads(e) for e in self.redis.lrange(f"conv:{conversation_id}:transcript", 0, -1)]
+
+    def recent_ids(self, limit: int = 500) -> list[str]:
+        return [i.decode() for i in self.redis.zrevrange("conv:index", 0, limit - 1)]
+
+    # -- delivery ------------------------------------------------------------------------------
+    def first_delivery(self, message_sid: str) -> bool:
+        """True the first time a Twilio MessageSid (or CallSid+turn) is seen: Twilio retries."""
+        return bool(self.redis.set(f"seen:{message_sid}", b"1", nx=True, ex=2 * 24 * 3600))
+
+    def set_opted_out(self, address: str, opted_out: bool) -> None:
+        key = f"optout:{self._address_key(address)}"
+        if opted_out:
+            self.redis.set(key, b"1")
+        else:
+            self.redis.delete(key)
+
+    def is_opted_out(self, address: str) -> bool:
+        return bool(self.redis.exists(f"optout:{self._address_key(address)}"))
+
+    def turn_lock(self, conversation_id: str, timeout: float = 60.0):  # type: ignore[no-untyped-def]
+        """Serialises the turns of one conversation (two SMS at once are handled in order)."""
+        return self.redis.lock(f"turnlock:{conversation_id}", timeout=timeout, blocking_timeout=timeout)
