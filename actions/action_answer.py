@@ -30,7 +30,9 @@ class ActionAnswer(Action):
                 (e for e in reversed(tracker.events) if e.get("event") == "bot" and e.get("text")),
                 None,
             )
-            dispatcher.utter_message(text=last["text"] if last else "Écrivez BONJOUR pour commencer.")
+            dispatcher.utter_message(
+                text=last["text"] if last else "Écrivez BONJOUR pour commencer."
+            )
             return []
         if intent == "correct":
             dispatcher.utter_message(

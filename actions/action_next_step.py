@@ -9,7 +9,7 @@ and a backend that does not answer pauses the flow with everything kept.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -43,7 +43,7 @@ DONE_OPPOSED = (
 class Step:
     """The outcome of one stage: events to add, and the flow step to route to (None: go on)."""
 
-    def __init__(self, events: Optional[list[EventType]] = None, route: Optional[str] = None):
+    def __init__(self, events: list[EventType] | None = None, route: str | None = None):
         self.events = events or []
         self.route = route
 
@@ -59,9 +59,9 @@ class ActionNextStep(Action):
         events: list[EventType] = []
         if slots.get("flow_step") is None and latest_intent(tracker) != "inform":
             dispatcher.utter_message(response="utter_welcome")
-        elif slots.get("flow_step") in ("paused", "handoff") and slots.get("handoff_reason") not in (
-            "locked",
-        ):
+        elif slots.get("flow_step") in ("paused", "handoff") and slots.get(
+            "handoff_reason"
+        ) not in ("locked",):
             dispatcher.utter_message(text="Reprenons.")
 
         for stage in (self._identity, self._card, self._decision, self._contact, self._credentials):
@@ -82,7 +82,7 @@ class ActionNextStep(Action):
         return events + [SlotSet("flow_step", "done")]
 
     # -- stages --------------------------------------------------------------------------------
-    def _reveal(self, tracker: Tracker, value: Optional[str]) -> Optional[str]:
+    def _reveal(self, tracker: Tracker, value: str | None) -> str | None:
         return runtime().reveal(value, tracker.sender_id)
 
     def _identity(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
@@ -97,11 +97,13 @@ class ActionNextStep(Action):
         code = self._reveal(tracker, slots.get("provisional_code"))
         nir = self._reveal(tracker, slots.get("nir"))
         if not code or not nir:
-            return Step(
-                [SlotSet("provisional_code", code and slots.get("provisional_code")),
-                 SlotSet("nir", nir and slots.get("nir"))],
-                route="identity",
-            )
+            # A value whose vault entry expired is asked again; nothing else is touched.
+            expired = [
+                SlotSet(name, None)
+                for name, value in (("provisional_code", code), ("nir", nir))
+                if slots.get(name) and not value
+            ]
+            return Step(expired, route="identity")
         try:
             identity = runtime().backend.check_identity(nir, code)
         except BackendError as error:
@@ -147,7 +149,9 @@ class ActionNextStep(Action):
     def _session_lost(self, dispatcher: CollectingDispatcher) -> Step:
         """The backend forgot the activation (30 minutes): identify again with what is kept."""
         dispatcher.utter_message(text=SESSION_EXPIRED)
-        return Step([SlotSet("activation_ref", None), SlotSet("card_verified", None)], route="identity")
+        return Step(
+            [SlotSet("activation_ref", None), SlotSet("card_verified", None)], route="identity"
+        )
 
     def _card(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
         if slots.get("card_verified"):
@@ -180,8 +184,11 @@ class ActionNextStep(Action):
         if recorded == "oppose":
             if latest_intent(tracker) == "activate":
                 return Step(
-                    [SlotSet("decision", None), SlotSet("oppose_confirmed", None),
-                     SlotSet("decision_recorded", None)],
+                    [
+                        SlotSet("decision", None),
+                        SlotSet("oppose_confirmed", None),
+                        SlotSet("decision_recorded", None),
+                    ],
                     route="decision",
                 )
             dispatcher.utter_message(text=DONE_OPPOSED)
@@ -200,7 +207,9 @@ class ActionNextStep(Action):
         except BackendError as error:
             if error.code in ("activation_not_found", "activation_expired"):
                 return self._session_lost(dispatcher)
-            dispatcher.utter_message(text="Votre choix n'a pas pu être enregistré. Choisissez à nouveau.")
+            dispatcher.utter_message(
+                text="Votre choix n'a pas pu être enregistré. Choisissez à nouveau."
+            )
             return Step([SlotSet("decision", None)], route="decision")
         if decision == "oppose":
             dispatcher.utter_message(text=DONE_OPPOSED)
@@ -218,8 +227,10 @@ class ActionNextStep(Action):
                 return self._session_lost(dispatcher)
             raise
         return Step(
-            [SlotSet("email_masked", contact.email_masked or "aucun"),
-             SlotSet("mobile_masked", contact.mobile_masked or "aucun")],
+            [
+                SlotSet("email_masked", contact.email_masked or "aucun"),
+                SlotSet("mobile_masked", contact.mobile_masked or "aucun"),
+            ],
             route="contact",
         )
 
@@ -237,8 +248,11 @@ class ActionNextStep(Action):
             return self._credentials_refused(dispatcher, error)
         self._forget_passwords(tracker, slots)
         return Step(
-            [SlotSet("account_created", True), SlotSet("password", None),
-             SlotSet("password_confirmation", None)]
+            [
+                SlotSet("account_created", True),
+                SlotSet("password", None),
+                SlotSet("password_confirmation", None),
+            ]
         )
 
     def _credentials_refused(self, dispatcher: CollectingDispatcher, error: BackendError) -> Step:
@@ -248,12 +262,15 @@ class ActionNextStep(Action):
         if error.code in ("activation_not_found", "activation_expired"):
             return self._session_lost(dispatcher)
         if error.code == "identifier_taken":
-            dispatcher.utter_message(text="Cet identifiant vient d'être pris. Choisissez-en un autre.")
+            dispatcher.utter_message(
+                text="Cet identifiant vient d'être pris. Choisissez-en un autre."
+            )
             return Step([SlotSet("identifier", None)], route="credentials")
         if error.code == "identifier_invalid":
             dispatcher.utter_message(
                 text=replies.rules_sentence(
-                    "Cet identifiant ne convient pas :", error.details.get("rules") or [],
+                    "Cet identifiant ne convient pas :",
+                    error.details.get("rules") or [],
                     IDENTIFIER_RULES_FR,
                 )
             )
@@ -261,7 +278,8 @@ class ActionNextStep(Action):
         if error.code == "password_weak":
             dispatcher.utter_message(
                 text=replies.rules_sentence(
-                    "Ce mot de passe ne convient pas :", error.details.get("rules") or [],
+                    "Ce mot de passe ne convient pas :",
+                    error.details.get("rules") or [],
                     PASSWORD_RULES_FR,
                 )
             )

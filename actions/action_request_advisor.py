@@ -1,4 +1,4 @@
-""""Conseiller" at any step: the conversation waits for an advisor, and the person may go on.
+""" "Conseiller" at any step: the conversation waits for an advisor, and the person may go on.
 
 `handoff_reason` marks the conversation as waiting; the webhook reads it from the tracker to
 put the conversation in the advisors' queue. Nothing collected is dropped: the flow controller

@@ -1,4 +1,4 @@
-""""Recommencer": forget every answer (and their vault entries) and start again."""
+""" "Recommencer": forget every answer (and their vault entries) and start again."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ class ActionStartOver(Action):
         resets = [
             SlotSet(name, None)
             for name, value in tracker.slots.items()
-            if value is not None and name not in KEPT and name not in ("requested_slot", "flow_step")
+            if value is not None
+            and name not in KEPT
+            and name not in ("requested_slot", "flow_step")
         ]
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("flow_step", "identity")] + resets
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            SlotSet("flow_step", "identity"),
+        ] + resets

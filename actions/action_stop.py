@@ -1,4 +1,4 @@
-""""Stop": leave the current screen, keep every answer for a later "continuer"."""
+""" "Stop": leave the current screen, keep every answer for a later "continuer"."""
 
 from __future__ import annotations
 

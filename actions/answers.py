@@ -5,8 +5,6 @@ In a form the answer is followed by the field's question again; outside a form i
 
 from __future__ import annotations
 
-from typing import Optional
-
 from rasa_sdk.executor import CollectingDispatcher
 
 ANSWERS: dict[str, str] = {
@@ -55,9 +53,7 @@ def is_question(intent: str) -> bool:
     return intent == "ask_help" or intent in ANSWERS
 
 
-def answer_question(
-    dispatcher: CollectingDispatcher, intent: str, field: Optional[str]
-) -> None:
+def answer_question(dispatcher: CollectingDispatcher, intent: str, field: str | None) -> None:
     """Sends the answer to `intent`, in the context of the field being asked (if any)."""
     if intent == "ask_help":
         dispatcher.utter_message(response=HELP_BY_FIELD.get(field or "", "utter_help_general"))

@@ -8,7 +8,7 @@ One `requests.Session` keeps connections open between turns. Every refusal becom
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import requests
 
@@ -38,8 +38,8 @@ class IdentityOk:
 
 @dataclass(frozen=True)
 class Contact:
-    email_masked: Optional[str]
-    mobile_masked: Optional[str]
+    email_masked: str | None
+    mobile_masked: str | None
 
 
 class BackendClient:
@@ -48,7 +48,7 @@ class BackendClient:
         self.timeout = timeout
         self.session = requests.Session()
 
-    def _call(self, method: str, path: str, body: Optional[dict] = None) -> dict[str, Any]:
+    def _call(self, method: str, path: str, body: dict | None = None) -> dict[str, Any]:
         try:
             response = self.session.request(
                 method, self.base_url + path, json=body, timeout=self.timeout

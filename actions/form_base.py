@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -57,6 +57,28 @@ class StepFormValidator(FormValidationAction, ABC):
     #: Slots of earlier screens already checked by the backend: they cannot be wrong any more.
     verified_elsewhere: dict[str, str] = {}
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Calls `validate_<slot>` for each slot of this form set in this turn, but only when it
+        got a value: a slot emptied on purpose (a correction, a refusal) has nothing to check,
+        and checking it would send the person a spurious "not found" message."""
+        own = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        results: dict[str, Any] = {}
+        for name, value in tracker.slots_to_validate().items():
+            if name not in own:
+                continue
+            validate = getattr(self, f"validate_{name}", None)
+            if value is None or validate is None:
+                results.setdefault(name, value)
+                continue
+            output = validate(value, dispatcher, tracker, domain)
+            if hasattr(output, "__await__"):
+                output = await output
+            results.update(output)
+            tracker.slots.update(output)
+        return [SlotSet(name, value) for name, value in results.items()]
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -96,7 +118,7 @@ class StepFormValidator(FormValidationAction, ABC):
     def conversation_id(self, tracker: Tracker) -> str:
         return tracker.sender_id
 
-    def reveal(self, tracker: Tracker, value: Optional[str]) -> Optional[str]:
+    def reveal(self, tracker: Tracker, value: str | None) -> str | None:
         return runtime().reveal(value, self.conversation_id(tracker))
 
     # -- failures ----------------------------------------------------------------------------
@@ -116,9 +138,7 @@ class StepFormValidator(FormValidationAction, ABC):
             return [SlotSet("failed_attempts", 0)]
         return self._count_failure(dispatcher, tracker)
 
-    def _count_failure(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> list[EventType]:
+    def _count_failure(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= MAX_FAILURES_BEFORE_ADVISOR:
             dispatcher.utter_message(text=replies.ADVISOR_OFFER)
@@ -181,7 +201,7 @@ class StepFormValidator(FormValidationAction, ABC):
         return [SlotSet(field, None), SlotSet("requested_slot", field)]
 
 
-def as_bool_answer(tracker: Tracker) -> Optional[bool]:
+def as_bool_answer(tracker: Tracker) -> bool | None:
     """OUI / NON from the intent, or from a bare 1 / 2, for yes-no questions."""
     intent = latest_intent(tracker)
     text = latest_text(tracker).strip().lower()
@@ -190,7 +210,3 @@ def as_bool_answer(tracker: Tracker) -> Optional[bool]:
     if intent == "deny" or text in {"2", "non", "n"}:
         return False
     return None
-
-
-def slot_dict(**values: Any) -> dict[str, Any]:
-    return dict(values)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 import redis
 
@@ -23,7 +22,7 @@ class Runtime:
     vault: Vault
     backend: BackendClient
 
-    def reveal(self, value: Optional[str], conversation_id: str) -> Optional[str]:
+    def reveal(self, value: str | None, conversation_id: str) -> str | None:
         """The real value behind a vault reference (or the value itself when it is not one).
 
         Values arrive as references when they come through the webhook, which redacts secrets;

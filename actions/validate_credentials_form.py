@@ -19,6 +19,7 @@ from actions.backend_client import BackendError, BackendUnavailable
 from actions.form_base import StepFormValidator, as_bool_answer, latest_text
 from actions.runtime import runtime
 from bot import replies
+from bot.redaction import is_control_phrase
 from bot.credentials import (
     IDENTIFIER_RULES_FR,
     PASSWORD_RULES_FR,
@@ -64,7 +65,7 @@ class ValidateCredentialsForm(StepFormValidator):
             suggestion = suggest_identifier(identifier)
             if suggestion:
                 dispatcher.utter_message(
-                    text=f"Les majuscules ne sont pas acceptées. Voulez-vous « {suggestion} » ? "
+                    text=f'Les majuscules ne sont pas acceptées. Voulez-vous "{suggestion}" ? '
                     "Répondez OUI, ou écrivez un autre identifiant."
                 )
                 return {"identifier": None, "identifier_suggestion": suggestion}
@@ -80,7 +81,7 @@ class ValidateCredentialsForm(StepFormValidator):
         except BackendError as error:
             if error.code == "identifier_taken":
                 dispatcher.utter_message(
-                    text=f"L'identifiant « {identifier} » est déjà pris. Choisissez-en un autre, "
+                    text=f'L\'identifiant "{identifier}" est déjà pris. Choisissez-en un autre, '
                     "par exemple en ajoutant des chiffres."
                 )
                 return {"identifier": None, "identifier_suggestion": None}
@@ -104,14 +105,16 @@ class ValidateCredentialsForm(StepFormValidator):
         if tracker.get_slot("requested_slot") != "password":
             return {}
         text = latest_text(tracker).strip()
-        return {"password": text} if text else {}
+        return {"password": text} if text and not is_control_phrase(text) else {}
 
     def validate_password(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         password = self.reveal(tracker, value)
         if password is None:
-            dispatcher.utter_message(text="Je n'ai pas pu lire ce mot de passe. Écrivez-le à nouveau.")
+            dispatcher.utter_message(
+                text="Je n'ai pas pu lire ce mot de passe. Écrivez-le à nouveau."
+            )
             return {"password": None}
         problems = password_problems(password, tracker.get_slot("identifier"))
         if problems:
@@ -129,7 +132,7 @@ class ValidateCredentialsForm(StepFormValidator):
         if tracker.get_slot("requested_slot") != "password_confirmation":
             return {}
         text = latest_text(tracker).strip()
-        return {"password_confirmation": text} if text else {}
+        return {"password_confirmation": text} if text and not is_control_phrase(text) else {}
 
     def validate_password_confirmation(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

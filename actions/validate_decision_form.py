@@ -6,7 +6,7 @@ The form grows with the choice: `required_slots` adds `consent` or `oppose_confi
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,7 +17,7 @@ from actions.form_base import StepFormValidator, as_bool_answer, latest_intent, 
 ALREADY_VERIFIED = "Cette information a déjà été vérifiée : elle est correcte."
 
 
-def parse_decision(tracker: Tracker) -> Optional[str]:
+def parse_decision(tracker: Tracker) -> str | None:
     intent = latest_intent(tracker)
     text = latest_text(tracker).strip().lower()
     if intent == "activate" or re.fullmatch(r"1\W*|activer?\W*|j'?active\W*", text):
@@ -94,5 +94,7 @@ class ValidateDecisionForm(StepFormValidator):
     ) -> dict[str, Any]:
         if value is True:
             return {"oppose_confirmed": True}
-        dispatcher.utter_message(text="Bien, l'opposition n'est pas enregistrée. Choisissez à nouveau.")
+        dispatcher.utter_message(
+            text="Bien, l'opposition n'est pas enregistrée. Choisissez à nouveau."
+        )
         return {"oppose_confirmed": None, "decision": None, "requested_slot": "decision"}

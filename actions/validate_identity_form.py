@@ -6,21 +6,39 @@ keep vault references, never the values.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import re
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_base import StepFormValidator, latest_text
+from actions.form_base import StepFormValidator, latest_intent, latest_text
 from bot import replies
 from bot.nir import check_nir, find_nir_spans, mask_nir
 from bot.provisional_code import check_code, find_code_spans
 from bot.vault import find_refs, ref_kind
 
 
-def _ref_of_kind(text: str, kind: str) -> Optional[str]:
+def _ref_of_kind(text: str, kind: str) -> str | None:
     return next((ref for ref in find_refs(text) if ref_kind(ref) == kind), None)
+
+
+CODE_ATTEMPT = re.compile(r"[A-Za-z0-9]+(?:[\s.\-]+[A-Za-z0-9]+){0,3}")
+
+
+def looks_like_code_attempt(tracker: Tracker) -> bool:
+    """A message that is one to four groups of letters and digits, 6 to 16 in all, typed like a
+    code (with a digit, in capitals, or understood as an answer): "ABCD EFGH", "abcd-efgh-jk2"."""
+    text = latest_text(tracker).strip()
+    if not CODE_ATTEMPT.fullmatch(text):
+        return False
+    compact = re.sub(r"[\s.\-]", "", text)
+    if not 6 <= len(compact) <= 16:
+        return False
+    return (
+        any(c.isdigit() for c in compact) or compact.isupper() or latest_intent(tracker) == "inform"
+    )
 
 
 class ValidateIdentityForm(StepFormValidator):
@@ -39,11 +57,9 @@ class ValidateIdentityForm(StepFormValidator):
         if spans:
             start, end = spans[0]
             return {"provisional_code": text[start:end]}
-        if asked and _ref_of_kind(text, "nir") is None and not find_nir_spans(text):
-            candidate = text.strip()
-            # A lone token of about the right size is a mistyped code: say what is wrong with it.
-            if 8 <= len(candidate.replace(" ", "").replace("-", "")) <= 16 and " " not in candidate.strip():
-                return {"provisional_code": candidate}
+        if asked and _ref_of_kind(text, "nir") is None and looks_like_code_attempt(tracker):
+            # A mistyped code: keep it, so that the validator says what is wrong with it.
+            return {"provisional_code": text.strip()}
         return {}
 
     def validate_provisional_code(
@@ -82,4 +98,3 @@ class ValidateIdentityForm(StepFormValidator):
             dispatcher.utter_message(text=replies.NIR_ERRORS[check.error])
             return {"nir": None, "nir_masked": None}
         return {"nir": value, "nir_masked": mask_nir(check.value)}
-

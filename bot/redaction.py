@@ -11,13 +11,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.french_numbers import find_number_runs, normalize_characters
+from bot.french_numbers import find_number_runs, normalize_characters, strip_accents
 from bot.masking import mask_for_display
 from bot.nir import check_nir, find_nir_matches
 from bot.provisional_code import CODE_LENGTH, check_code, find_code_matches
 from bot.vault import REF_PATTERN, Vault
 
 PASSWORD_STEPS = ("password", "password_confirmation")
+# At a password step everything typed is the password, except these words, which must keep
+# working at every step. None of them can be a valid password (no capital, digit or symbol).
+CONTROL_PHRASES = frozenset(
+    {
+        "aide",
+        "help",
+        "repeter",
+        "repete",
+        "repetez",
+        "corriger",
+        "correction",
+        "erreur",
+        "je me suis trompe",
+        "je me suis trompee",
+        "je me suis trompe de mot de passe",
+        "conseiller",
+        "un conseiller",
+        "parler a un conseiller",
+        "stop",
+        "arreter",
+        "annuler",
+        "recommencer",
+        "je veux recommencer",
+        "continuer",
+        "je ne comprends pas",
+        "je comprends pas",
+        "pourquoi",
+        "c'est quoi un caractere special",
+    }
+)
 OTP_LENGTH = 6
 # At the NIR step, any long number is taken for a (mistyped) NIR rather than left in clear.
 NIR_STEP_MIN_DIGITS = 10
@@ -122,6 +152,12 @@ def _glue(pieces: list[str], token: str, following: str) -> None:
         pieces.append(" ")
 
 
+def is_control_phrase(text: str) -> bool:
+    """True for "aide", "conseiller", "je me suis trompé"… typed alone (any case or accents)."""
+    words = "".join(c if c.isalnum() or c == "'" else " " for c in strip_accents(text.lower()))
+    return " ".join(words.split()) in CONTROL_PHRASES
+
+
 def redact(text: str, step: str | None, vault: Vault, conversation_id: str) -> Redacted:
     """Puts the secrets of `text` in the vault; returns the text for Rasa and for transcripts."""
     refs: dict[str, list[str]] = {}
@@ -133,6 +169,8 @@ def redact(text: str, step: str | None, vault: Vault, conversation_id: str) -> R
 
     if step in PASSWORD_STEPS:
         password = text.strip()
+        if is_control_phrase(password):
+            return Redacted(normalize_characters(password), normalize_characters(password), refs)
         if not password:
             return Redacted("", "", refs)
         ref = store("pwd", password)

@@ -6,7 +6,7 @@ code. Short on purpose: every SMS segment costs, and people read them on small s
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 NIR_ERRORS = {
     "empty": "Je n'ai pas trouvé de numéro de sécurité sociale dans votre message.",
@@ -20,7 +20,7 @@ CODE_ERRORS = {
     "empty": "Je n'ai pas trouvé de code provisoire dans votre message.",
     "too_short": "Ce code est trop court : le code provisoire a 12 caractères.",
     "too_long": "Ce code est trop long : le code provisoire a 12 caractères.",
-    "bad_characters": "Ce code contient {chars}, qui n'existe pas dans les codes provisoires (jamais de 0, O, 1, I ni L). Vérifiez-le.",
+    "bad_characters": "Ce code contient {chars}, qui n'existe pas dans les codes provisoires (jamais de 0, O, 1 ni I). Vérifiez-le.",
 }
 
 SERIAL_ERRORS = {
@@ -38,7 +38,7 @@ SERIAL_LENGTH_HINT = {
 
 NOT_UNDERSTOOD = {
     "provisional_code": "Je n'ai pas reconnu de code provisoire. Il a 12 caractères, par exemple ABCD EFGH JK23.",
-    "nir": "Je n'ai pas reconnu de numéro de sécurité sociale. Écrivez les 15 chiffres, par exemple 1 85 05 78 006 084 36.",
+    "nir": "Je n'ai pas reconnu de numéro de sécurité sociale. Écrivez les 15 chiffres, par exemple 1 85 05 78 006 084 91.",
     "card_type": "Je n'ai pas compris. Répondez 1 si votre carte a une photo, 2 si elle n'en a pas.",
     "card_serial": "Je n'ai pas reconnu de numéro de série : écrivez seulement les chiffres.",
     "decision": "Répondez 1 pour activer Mon espace santé, ou 2 pour vous opposer à sa création.",

@@ -7,9 +7,9 @@ others use to reach it follow, unless the matching `*_URL` is set too (CONTRACT.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 
-def resolved_environment(environ: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+def resolved_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment with `.env` and defaults filled in and every derived URL computed.
 
     Real environment variables win over `.env`, which wins over defaults.
@@ -109,7 +109,7 @@ class Settings:
         return bool(self.twilio_account_sid and self.twilio_from_number)
 
 
-def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Builds the settings from the environment (see `.env.example` for every name)."""
     env = resolved_environment(environ)
     return Settings(

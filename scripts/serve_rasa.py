@@ -28,8 +28,8 @@ def main() -> None:
         raise SystemExit("RASA_TOKEN is empty: the Rasa HTTP API must be token-protected.")
 
     import rasa.core.utils
-    from rasa.core.run import configure_app, load_agent_on_start, close_resources
     from rasa.core.channels.rest import RestInput
+    from rasa.core.run import close_resources, configure_app, load_agent_on_start
     from rasa.core.utils import AvailableEndpoints
     from sanic.response import json as json_response
 
@@ -61,7 +61,9 @@ def main() -> None:
 
     app.add_route(healthz, "/healthz", methods=["GET"])
     model_path = str(ROOT / "models")
-    app.register_listener(partial(load_agent_on_start, model_path, endpoints, None), "before_server_start")
+    app.register_listener(
+        partial(load_agent_on_start, model_path, endpoints, None), "before_server_start"
+    )
     app.register_listener(close_resources, "after_server_stop")
     workers = rasa.core.utils.number_of_sanic_workers(endpoints.lock_store)
     logger.info("Starting Rasa server on http://127.0.0.1:%s", settings.rasa_port)

@@ -110,11 +110,9 @@ def announce(env: dict[str, str]) -> None:
         signal.pause()
 
 
-def run(extra_env: dict[str, str] | None = None) -> None:
+def run() -> None:
     ensure_dotenv(Path(os.environ.get("DOTENV_PATH", ROOT / ".env")))
     env = resolved_environment()
-    if extra_env:
-        env.update(extra_env)
     Path(env["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
     venv_bin = str(Path(sys.executable).parent)
     env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
@@ -129,7 +127,10 @@ def run(extra_env: dict[str, str] | None = None) -> None:
     if not user_redis:
         processes.insert(0, "redis")
     honcho = os.path.join(venv_bin, "honcho")
-    args = [honcho, "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT), *processes]
+    # `-e /dev/null`: honcho would otherwise load ./.env over the environment resolved above
+    # (real variables must win over .env, and tests run with their own DOTENV_PATH).
+    args = [honcho, "start", "-e", os.devnull, "-f", str(ROOT / "Procfile"), "-d", str(ROOT)]
+    args += processes
     os.chdir(ROOT)
     os.execve(honcho, args, env)
 

@@ -44,9 +44,23 @@ def main() -> int:
     rasa = str(Path(sys.executable).parent / "rasa")
     started = time.monotonic()
     result = subprocess.run(
-        [rasa, "train", "-c", "config.yml", "-d", "bot/domain", "--data", "data",
-         "--out", "models", "--fixed-model-name", "mes", "--force"],
-        cwd=ROOT, env=env,
+        [
+            rasa,
+            "train",
+            "-c",
+            "config.yml",
+            "-d",
+            "bot/domain",
+            "--data",
+            "data",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            "mes",
+            "--force",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     if result.returncode != 0:
         return result.returncode

@@ -49,7 +49,10 @@ def main() -> int:
     rasa = str(Path(sys.executable).parent / "rasa")
     result = subprocess.run(
         [rasa, "data", "validate", "-d", "bot/domain", "--data", "data", "-c", "config.yml"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     output = result.stdout + result.stderr
     explained = form_asks() | referenced_by_actions()
@@ -64,7 +67,9 @@ def main() -> int:
             continue
         problems.append(message)
     missing = referenced_by_actions() - domain_responses()
-    problems += [f"actions send '{name}', which the domain does not define" for name in sorted(missing)]
+    problems += [
+        f"actions send '{name}', which the domain does not define" for name in sorted(missing)
+    ]
     if result.returncode != 0 or problems:
         print(output if result.returncode != 0 else "")
         for problem in problems:

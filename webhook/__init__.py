@@ -6,14 +6,16 @@ Redis, vault, Rasa client, conversation store, messenger) hang on `app.extension
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import Flask
 
 from bot.settings import Settings, load_settings
 
 
-def create_app(settings: Optional[Settings] = None, test_config: Optional[dict[str, Any]] = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, test_config: dict[str, Any] | None = None
+) -> Flask:
     from webhook import health, simulator, sms
     from webhook.services import Services
 

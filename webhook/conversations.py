@@ -13,7 +13,7 @@ import hmac
 import json
 import time
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any
 
 import redis
 
@@ -28,7 +28,9 @@ def now_iso() -> str:
 
 
 class ConversationStore:
-    def __init__(self, client: redis.Redis, vault: Vault, secret: str, retention_seconds: int) -> None:
+    def __init__(
+        self, client: redis.Redis, vault: Vault, secret: str, retention_seconds: int
+    ) -> None:
         self.redis = client
         self.vault = vault
         self.secret = (secret or "dev-only").encode()
@@ -73,7 +75,7 @@ class ConversationStore:
             pipe.expire(f"conv:{conversation_id}{suffix}", self.retention)
         pipe.execute()
 
-    def get(self, conversation_id: str) -> Optional[dict[str, str]]:
+    def get(self, conversation_id: str) -> dict[str, str] | None:
         raw = self.redis.hgetall(f"conv:{conversation_id}")
         if not raw:
             return None
@@ -85,7 +87,7 @@ class ConversationStore:
         self.redis.hset(f"conv:{conversation_id}", mapping=fields)
         self._touch(conversation_id)
 
-    def address(self, conversation_id: str) -> Optional[str]:
+    def address(self, conversation_id: str) -> str | None:
         token = self.redis.hget(f"conv:{conversation_id}", "address_enc")
         return self.vault.decrypt(token.decode()) if token else None
 
@@ -94,7 +96,9 @@ class ConversationStore:
         self.redis.rpush(f"conv:{conversation_id}:transcript", entry)
 
     def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
-        return [json.loads(e) for e in self.redis.lrange(f"conv:{conversation_id}:transcript", 0, -1)]
+        return [
+            json.loads(e) for e in self.redis.lrange(f"conv:{conversation_id}:transcript", 0, -1)
+        ]
 
     def recent_ids(self, limit: int = 500) -> list[str]:
         return [i.decode() for i in self.redis.zrevrange("conv:index", 0, limit - 1)]
@@ -116,4 +120,6 @@ class ConversationStore:
 
     def turn_lock(self, conversation_id: str, timeout: float = 60.0):  # type: ignore[no-untyped-def]
         """Serialises the turns of one conversation (two SMS at once are handled in order)."""
-        return self.redis.lock(f"turnlock:{conversation_id}", timeout=timeout, blocking_timeout=timeout)
+        return self.redis.lock(
+            f"turnlock:{conversation_id}", timeout=timeout, blocking_timeout=timeout
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -19,7 +19,9 @@ class RasaClient:
         self.timeout = timeout
         self.session = requests.Session()
 
-    def send(self, sender: str, text: str, metadata: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+    def send(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """One user turn; returns the bot's messages ({"text": ...}, {"custom": ...})."""
         try:
             response = self.session.post(

@@ -26,7 +26,7 @@ class Services:
     dialogue: Dialogue
 
     @classmethod
-    def build(cls, settings: Settings) -> "Services":
+    def build(cls, settings: Settings) -> Services:
         client = redis.Redis.from_url(
             settings.redis_url, socket_timeout=3, socket_connect_timeout=2, health_check_interval=30
         )

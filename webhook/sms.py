@@ -22,7 +22,9 @@ blueprint = Blueprint("sms", __name__)
 
 STOP_WORDS = {"stop", "arret", "arrêt", "stop sms", "desabonner", "désabonner", "unsubscribe"}
 START_WORDS = {"start", "unstop", "reprendre sms"}
-OPTED_OUT = "Vous ne recevrez plus de SMS de l'assistant Mon espace santé. Écrivez START pour réactiver."
+OPTED_OUT = (
+    "Vous ne recevrez plus de SMS de l'assistant Mon espace santé. Écrivez START pour réactiver."
+)
 OPTED_IN = "Les SMS de l'assistant Mon espace santé sont réactivés. Écrivez BONJOUR pour commencer."
 MEDIA = "Je ne peux lire que du texte : écrivez votre réponse dans un SMS, s'il vous plaît."
 EMPTY = "Votre message est vide. Écrivez BONJOUR pour commencer, ou AIDE."

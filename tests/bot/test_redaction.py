@@ -351,3 +351,17 @@ def test_redacting_twice_changes_nothing(vault: Vault) -> None:
 def test_refs_with_many_digits_are_not_taken_for_nirs(vault: Vault) -> None:
     text = "voici secretnir1234567890123abc et secretcode9999999999999999"
     assert redact(text, "nir", vault, CONVERSATION).text == text
+
+
+@pytest.mark.parametrize("words", ["aide", "Je me suis trompé", "CONSEILLER", "répéter !"])
+def test_control_words_still_work_at_a_password_step(vault: Vault, words: str) -> None:
+    redacted = redact(words, "password", vault, CONVERSATION)
+    assert redacted.refs == {}
+    assert redacted.text == words
+
+
+@pytest.mark.parametrize("attempt", ["motdepasse", "aide123", "Conseiller!1"])
+def test_anything_else_at_a_password_step_is_a_secret(vault: Vault, attempt: str) -> None:
+    redacted = redact(attempt, "password", vault, CONVERSATION)
+    assert attempt not in redacted.text
+    assert values(redacted, vault) == {"pwd": [attempt]}

@@ -125,9 +125,9 @@ def test_another_key_reads_nothing(vault: Vault, bot_redis: redis.Redis, vault_k
 
 
 def test_works_with_a_decoding_client(
-    bot_redis_url: str, bot_redis: redis.Redis, vault_key: str
+    redis_url: str, bot_redis: redis.Redis, vault_key: str
 ) -> None:
-    client = redis.Redis.from_url(bot_redis_url, decode_responses=True)
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
     try:
         vault = Vault(client, vault_key)
         ref = vault.put("pwd", "Tr0ub4dor&3", CONVERSATION)

@@ -39,7 +39,9 @@ class Backend:
         self.headers = {"Authorization": f"Bearer {stack.env['BACKEND_ADMIN_TOKEN']}"}
 
     def create_insured(self, **person: str) -> dict:
-        response = requests.post(f"{self.url}/admin/insured", json=person, headers=self.headers, timeout=10)
+        response = requests.post(
+            f"{self.url}/admin/insured", json=person, headers=self.headers, timeout=10
+        )
         assert response.status_code == 201, response.text
         return response.json()
 

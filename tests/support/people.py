@@ -22,7 +22,11 @@ def spaced(nir: str) -> str:
 
 def person(card_type: str = "with_photo", **overrides: str) -> dict[str, str]:
     n = next(_serial)
-    serial = f"{secrets.randbelow(10**10):010d}{n % 10}" if card_type == "with_photo" else f"{secrets.randbelow(10**9):09d}"
+    serial = (
+        f"{secrets.randbelow(10**10):010d}{n % 10}"
+        if card_type == "with_photo"
+        else f"{secrets.randbelow(10**9):09d}"
+    )
     base = {
         "nir": make_nir(),
         "birth_date": "1985-05-12",

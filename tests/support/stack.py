@@ -72,14 +72,20 @@ class Stack:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.wait_healthy(timeout)
+        try:
+            self.wait_healthy(timeout)
+        except BaseException:
+            self.stop()
+            raise
 
     def wait_healthy(self, timeout: float = 300, names: tuple[str, ...] | None = None) -> None:
         deadline = time.monotonic() + timeout
         pending = {k: v for k, v in self.urls().items() if names is None or k in names}
         while pending:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"the stack exited early; see {self.log_path}:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"the stack exited early; see {self.log_path}:\n{self.log_tail()}"
+                )
             for name, url in list(pending.items()):
                 try:
                     if requests.get(url + "/healthz", timeout=2).status_code == 200:
