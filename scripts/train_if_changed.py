@@ -19,17 +19,18 @@ MODEL = ROOT / "models" / "mes.tar.gz"
 STAMP = ROOT / "models" / "mes.sha256"
 
 
-def training_inputs() -> list[Path]:
-    files = [ROOT / "config.yml"]
-    files += sorted((ROOT / "bot").rglob("*.yml"))
-    files += sorted(p for p in (ROOT / "data").rglob("*") if p.is_file())
+def training_inputs(root: Path = ROOT) -> list[Path]:
+    files = [root / "config.yml"]
+    files += sorted((root / "bot").rglob("*.yml"))
+    files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
     return files
 
 
-def content_hash() -> str:
+def content_hash(root: Path = ROOT) -> str:
+    """SHA-256 over the names and contents of every training input."""
     digest = hashlib.sha256()
-    for path in training_inputs():
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+    for path in training_inputs(root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
