@@ -29,6 +29,8 @@ from actions.runtime import runtime
 from bot import replies
 
 LEAVE_FORM_INTENTS = {"request_advisor", "stop", "start_over"}
+#: Not questions inside a form: the field-specific "not understood" says more than a generic line.
+NOT_UNDERSTOOD_INTENTS = {"nlu_fallback", "affirm", "deny", "inform"}
 MAX_FAILURES_BEFORE_ADVISOR = 3
 
 
@@ -104,7 +106,7 @@ class StepFormValidator(FormValidationAction, ABC):
             return await self._start_correction(dispatcher, tracker, domain, requested)
         if intent == "repeat":
             return [SlotSet(requested, None)]
-        if is_question(intent):
+        if is_question(intent) and intent not in NOT_UNDERSTOOD_INTENTS:
             answer_question(dispatcher, intent, requested)
             return [SlotSet(requested, None)]
         hint = self.not_understood(tracker, requested)

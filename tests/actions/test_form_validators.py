@@ -1,0 +1,180 @@
+"""Form validators run on a rasa-sdk `Tracker` with a fresh `CollectingDispatcher`: the events
+they return and the messages they send (the pattern of RasaHQ/rasa-demo's action tests)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.validate_card_form import ValidateCardForm
+from actions.validate_credentials_form import ValidateCredentialsForm
+from actions.validate_decision_form import ValidateDecisionForm
+from actions.validate_identity_form import ValidateIdentityForm
+from bot.settings import ROOT
+
+VALID_NIR = "1 85 05 78 006 084 91"
+
+
+def domain() -> dict[str, Any]:
+    merged: dict[str, Any] = {"forms": {}, "slots": {}, "responses": {}}
+    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+        part = yaml.safe_load(path.read_text()) or {}
+        for key in merged:
+            merged[key].update(part.get(key) or {})
+    return merged
+
+
+DOMAIN = domain()
+
+
+def tracker(
+    text: str,
+    intent: str = "inform",
+    requested: str | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    **slots: Any,
+) -> Tracker:
+    values = {name: None for name in DOMAIN["slots"]}
+    values.update(requested_slot=requested, failed_attempts=0, correction_pending=False)
+    values.update(slots)
+    return Tracker(
+        sender_id="conversation-under-test",
+        slots=values,
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": entities or [],
+        },
+        events=[{"event": "user", "text": text}],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "some_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def run(validator, t: Tracker) -> tuple[dict[str, Any], list[str], list[str]]:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(validator.run(dispatcher, t, DOMAIN))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    responses = [m.get("response") or "" for m in dispatcher.messages]
+    return slots, texts, responses
+
+
+def test_code_and_nir_in_one_message() -> None:
+    slots, texts, _ = run(
+        ValidateIdentityForm(),
+        tracker(f"mon code ABCD EFGH JK23 et mon numero {VALID_NIR}", requested="provisional_code"),
+    )
+    assert slots["provisional_code"] and slots["nir"]
+    assert slots["nir_masked"] == "1 85 05 ** *** *** 91"
+    assert texts == []
+
+
+def test_a_wrong_nir_key_is_named_and_the_nir_asked_again() -> None:
+    slots, texts, _ = run(
+        ValidateIdentityForm(),
+        tracker("1 85 05 78 006 084 36", requested="nir", provisional_code="ABCDEFGHJK23"),
+    )
+    assert slots["nir"] is None and "clé" in texts[0]
+    assert "provisional_code" not in slots  # the code already given is kept
+
+
+def test_help_mid_form_is_about_the_field_being_asked() -> None:
+    slots, texts, responses = run(
+        ValidateCardForm(),
+        tracker("aide", intent="ask_help", requested="card_serial", card_type="with_photo"),
+    )
+    assert responses == ["utter_where_serial"]
+    assert slots == {"card_serial": None}  # the same question comes again
+
+
+@pytest.mark.parametrize("intent", ["request_advisor", "stop", "start_over"])
+def test_words_that_leave_the_form_make_it_step_aside(intent: str) -> None:
+    slots, texts, responses = run(
+        ValidateIdentityForm(), tracker("conseiller", intent=intent, requested="nir")
+    )
+    assert (slots, texts, responses) == ({}, [], [])
+
+
+def test_three_misunderstandings_in_a_row_offer_an_advisor() -> None:
+    slots, texts, _ = run(
+        ValidateCardForm(),
+        tracker("bof", intent="nlu_fallback", requested="card_type", failed_attempts=2),
+    )
+    assert any("CONSEILLER" in t for t in texts)
+    assert slots["failed_attempts"] == 0
+
+
+def test_correction_asks_which_field_then_empties_it() -> None:
+    filled = dict(card_type="with_photo", card_serial="01024576124")
+    slots, texts, _ = run(
+        ValidateCardForm(),
+        tracker("je me suis trompé", intent="correct", requested="card_serial", **filled),
+    )
+    assert slots["correction_pending"] is True and "1 pour" in texts[0]
+    slots, texts, _ = run(
+        ValidateCardForm(),
+        tracker("2", requested="card_serial", correction_pending=True, **filled),
+    )
+    assert slots["card_serial"] is None and slots["requested_slot"] == "card_serial"
+
+
+def test_a_verified_field_cannot_be_corrected_later() -> None:
+    entity = [{"entity": "field", "value": "nir"}]
+    slots, texts, _ = run(
+        ValidateCardForm(),
+        tracker(
+            "je me suis trompe de numero de secu",
+            intent="correct",
+            requested="card_type",
+            entities=entity,
+        ),
+    )
+    assert "déjà été vérifiés" in texts[0]
+
+
+def test_opposition_needs_a_confirmation() -> None:
+    validator = ValidateDecisionForm()
+    slots, _, _ = run(validator, tracker("2", requested="decision"))
+    assert slots["decision"] == "oppose"
+    slots, texts, _ = run(
+        validator, tracker("non", intent="deny", requested="oppose_confirmed", decision="oppose")
+    )
+    assert slots["decision"] is None and slots["requested_slot"] == "decision"
+
+
+def test_uppercase_identifier_gets_the_lowercase_offer_then_yes_takes_it() -> None:
+    validator = ValidateCredentialsForm()
+    slots, texts, _ = run(validator, tracker("Jean.Dupont85", requested="identifier"))
+    assert slots["identifier"] is None and slots["identifier_suggestion"] == "jean.dupont85"
+    assert "majuscules" in texts[0]
+
+
+def test_each_failing_password_rule_is_named() -> None:
+    slots, texts, _ = run(
+        ValidateCredentialsForm(),
+        tracker("motdepasse", requested="password", identifier="jean.dupont85"),
+    )
+    assert slots["password"] is None
+    assert "majuscule" in texts[0] and "chiffre" in texts[0] and "spécial" in texts[0]
+
+
+def test_password_confirmation_must_match() -> None:
+    slots, texts, _ = run(
+        ValidateCredentialsForm(),
+        tracker(
+            "Soleil#Vert2027",
+            requested="password_confirmation",
+            identifier="jean.dupont85",
+            password="Soleil#Vert2026",
+        ),
+    )
+    assert slots["password"] is None and slots["requested_slot"] == "password"
+    assert "pas identiques" in texts[0]
