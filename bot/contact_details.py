@@ -1,0 +1,167 @@
+"""A new mobile number or e-mail address, as a person types or says it (contact change).
+
+Mobiles: French forms ("06 12 34 56 78", "06.12.34.56.78", "+33 6 12…", "+33 (0)6…",
+"0033 6…", spoken "zéro six douze trente-quatre…") become E.164 with `phonenumbers`. Any
+country's valid mobile is accepted (the region only defaults to France): people living abroad or
+near a border have a foreign mobile, and SMS reach it. Overseas departments share the French
+10-digit plan ("0690…", "0692…") but have their own country codes (+590, +262…), so a national
+number that is not a French one is tried in their regions too. Landlines, VoIP (09) and
+special numbers are refused ("not_mobile"): the codes go by SMS.
+
+E-mail addresses: syntax only with `email-validator` (no DNS lookup: offline, and a typo in a
+real domain is caught by the one-time code anyway), found inside a sentence ("mon mail c'est
+Jean.Dupont@Exemple.fr"), also when dictated ("jean point dupont arobase exemple point fr").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from phonenumbers import PhoneNumberType, ValidationResult
+
+from bot.french_numbers import normalize_text, spoken_to_digits
+
+MOBILE_ERRORS = ("empty", "not_a_phone", "too_short", "too_long", "not_mobile", "ambiguous")
+EMAIL_ERRORS = ("empty", "invalid", "ambiguous")
+
+_MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+# Regions numbered like France ("0" + 9 digits) with their own country code.
+_OVERSEAS_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+_FRENCH_NATIONAL_LENGTH = 10
+
+_PLUS_WORD_RE = re.compile(r"\bplus\s*(?=[0-9])", re.IGNORECASE)
+_TRUNK_ZERO_RE = re.compile(r"\(\s*0\s*\)")
+# Digits with the separators people put between them, optionally after a "+".
+_PHONE_RUN_RE = re.compile(r"\+?\s*[0-9](?:[\s.\-/()]*[0-9])*")
+_MIN_PHONE_DIGITS = 6
+
+_EMAIL_CANDIDATE_RE = re.compile(r"[^\s@<>()\[\],;:\"«»]+@[^\s@<>()\[\],;:\"«»]+")
+_EMAIL_TRIM = ".!?…'\"’»)"
+# Dictated addresses: "arobase" and what goes around it.
+_AT_WORDS_RE = re.compile(r"\s*\b(?:arobase|arrobase|arobas|arrobas)\b\s*", re.IGNORECASE)
+_SPOKEN_SYMBOLS = [
+    (re.compile(r"\s*\b(?:tiret bas|underscore|soulign[eé])\b\s*", re.IGNORECASE), "_"),
+    (re.compile(r"\s*\b(?:tiret|trait d'union)\b\s*", re.IGNORECASE), "-"),
+    (re.compile(r"\s*\bpoint\b\s*", re.IGNORECASE), "."),
+]
+
+
+@dataclass(frozen=True)
+class ContactCheck:
+    """A checked contact detail: `value` (E.164 mobile, normalised e-mail) or `error`."""
+
+    value: str | None
+    error: str | None
+
+
+def _phone_candidates(text: str, spoken: bool) -> list[str]:
+    """Runs of digits long enough to be a phone number, as "+digits" or "digits"."""
+    prepared = spoken_to_digits(text) if spoken else text
+    prepared = _PLUS_WORD_RE.sub("+", prepared)
+    prepared = _TRUNK_ZERO_RE.sub(" ", prepared)
+    candidates = []
+    for match in _PHONE_RUN_RE.finditer(prepared):
+        digits = re.sub(r"[^0-9]", "", match.group())
+        if len(digits) >= _MIN_PHONE_DIGITS:
+            plus = "+" if match.group().startswith("+") else ""
+            candidates.append(plus + digits)
+    return candidates
+
+
+def _check_number(candidate: str) -> ContactCheck:
+    """One candidate ("+33612345678", "0612345678", "0033…") checked as a mobile number."""
+    if candidate.startswith("00"):
+        candidate = "+" + candidate[2:]
+    french_national = candidate.startswith("0")
+    if french_national and len(candidate) < _FRENCH_NATIONAL_LENGTH:
+        return ContactCheck(None, "too_short")
+    if french_national and len(candidate) > _FRENCH_NATIONAL_LENGTH:
+        return ContactCheck(None, "too_long")
+    regions = ("FR", *_OVERSEAS_REGIONS) if french_national else ("FR",)
+    number = None
+    for region in regions:
+        try:
+            parsed = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            return ContactCheck(None, "not_a_phone")
+        if phonenumbers.is_valid_number(parsed):
+            number = parsed
+            break
+    if number is None:
+        reason = phonenumbers.is_possible_number_with_reason(phonenumbers.parse(candidate, "FR"))
+        if reason == ValidationResult.TOO_SHORT:
+            return ContactCheck(None, "too_short")
+        if reason == ValidationResult.TOO_LONG:
+            return ContactCheck(None, "too_long")
+        return ContactCheck(None, "not_a_phone")
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        return ContactCheck(None, "not_mobile")
+    return ContactCheck(
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+    )
+
+
+def parse_mobile(text: str) -> ContactCheck:
+    """Reads a mobile number, alone or in a sentence ("c'est le 06 12 34 56 78"), → E.164.
+
+    Errors: "empty"; "not_a_phone" (no number, or not a valid one); "too_short" / "too_long"
+    (a digit missing or extra: the assistant can say so); "not_mobile" (a landline, 09, 08…);
+    "ambiguous" (two different numbers).
+    """
+    normalized = normalize_text(text)
+    if not normalized:
+        return ContactCheck(None, "empty")
+    # Number words only when no number was typed: "c'est un 06…" must not read as 1 06….
+    candidates = _phone_candidates(normalized, spoken=False) or _phone_candidates(
+        normalized, spoken=True
+    )
+    checks = [_check_number(candidate) for candidate in candidates]
+    if not checks:
+        return ContactCheck(None, "not_a_phone")
+    values = {check.value for check in checks if check.value}
+    if len(values) > 1:
+        return ContactCheck(None, "ambiguous")
+    if values:
+        return ContactCheck(values.pop(), None)
+    return checks[0] if len(checks) == 1 else ContactCheck(None, "not_a_phone")
+
+
+def _undictate(text: str) -> str:
+    """ "jean point dupont arobase exemple point fr" → "jean.dupont@exemple.fr" (only when
+    the text has no "@" but says "arobase", so "point" elsewhere is left alone)."""
+    if "@" in text or not _AT_WORDS_RE.search(text):
+        return text
+    spelled = _AT_WORDS_RE.sub("@", text)
+    for pattern, symbol in _SPOKEN_SYMBOLS:
+        spelled = pattern.sub(symbol, spelled)
+    return spelled
+
+
+def parse_email(text: str) -> ContactCheck:
+    """Reads an e-mail address, alone or in a sentence; the value is email-validator's normal
+    form (domain lowercased, local part kept as typed: it may be case-sensitive).
+
+    Errors: "empty"; "invalid" (no address, or a malformed one); "ambiguous" (two addresses).
+    """
+    normalized = normalize_text(text)
+    if not normalized:
+        return ContactCheck(None, "empty")
+    prepared = re.sub(r"\s*@\s*", "@", _undictate(normalized))
+    candidates = [
+        match.group().strip(_EMAIL_TRIM).lstrip("'\"«(<")
+        for match in _EMAIL_CANDIDATE_RE.finditer(prepared)
+    ]
+    values = set()
+    for candidate in candidates:
+        try:
+            values.add(validate_email(candidate, check_deliverability=False).normalized)
+        except EmailNotValidError:
+            continue
+    if len(values) > 1:
+        return ContactCheck(None, "ambiguous")
+    if values:
+        return ContactCheck(values.pop(), None)
+    return ContactCheck(None, "invalid")
