@@ -148,9 +148,12 @@ class StepFormValidator(FormValidationAction, ABC):
         return [SlotSet("failed_attempts", failures)]
 
     # -- corrections -------------------------------------------------------------------------
-    def _filled_fields(self, tracker: Tracker, domain: DomainDict) -> list[str]:
-        slots = self.domain_slots(domain)
-        return [s for s in slots if tracker.get_slot(s) is not None]
+    async def _own_fields(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> tuple[list[str], list[str]]:
+        """This form's fields (as the choice so far makes them), and those already answered."""
+        own = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return own, [f for f in own if tracker.get_slot(f) is not None]
 
     async def _start_correction(
         self,
@@ -159,16 +162,15 @@ class StepFormValidator(FormValidationAction, ABC):
         domain: DomainDict,
         requested: str,
     ) -> list[EventType]:
-        named = [f for f in entity_values(tracker, "field")]
+        named = entity_values(tracker, "field")
         for field in named:
             if field in self.verified_elsewhere:
                 dispatcher.utter_message(text=self.verified_elsewhere[field])
                 return [SlotSet(requested, None)]
-        own = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        own, filled = await self._own_fields(dispatcher, tracker, domain)
         targets = [f for f in named if f in own]
         if targets:
             return self._reask(dispatcher, targets[0])
-        filled = [f for f in own if tracker.get_slot(f) is not None]
         if not filled:
             dispatcher.utter_message(text="Pas de souci, reprenons cette question.")
             return [SlotSet(requested, None)]
@@ -184,8 +186,7 @@ class StepFormValidator(FormValidationAction, ABC):
         domain: DomainDict,
         requested: str,
     ) -> list[EventType]:
-        own = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
-        filled = [f for f in own if tracker.get_slot(f) is not None]
+        _, filled = await self._own_fields(dispatcher, tracker, domain)
         choice = None
         number = re.fullmatch(r"\s*(\d)\s*\.?\s*", latest_text(tracker))
         if number and 1 <= int(number.group(1)) <= len(filled):

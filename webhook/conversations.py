@@ -103,6 +103,33 @@ class ConversationStore:
     def recent_ids(self, limit: int = 500) -> list[str]:
         return [i.decode() for i in self.redis.zrevrange("conv:index", 0, limit - 1)]
 
+    def records(self, conversation_ids: list[str]) -> list[dict[str, str]]:
+        """Several records in one round trip (the console lists them every few seconds)."""
+        pipe = self.redis.pipeline()
+        for conversation_id in conversation_ids:
+            pipe.hgetall(f"conv:{conversation_id}")
+        records = []
+        for raw in pipe.execute():
+            if raw:
+                record = {k.decode(): v.decode() for k, v in raw.items()}
+                record.pop("address_enc", None)
+                records.append(record)
+        return records
+
+    # -- advisors ------------------------------------------------------------------------------
+    def mark_waiting_since(self, conversation_id: str) -> None:
+        """Remembers when the person first asked for an advisor: the queue is served in order."""
+        self.redis.hsetnx(f"conv:{conversation_id}", "waiting_since", now_iso())
+
+    def take_over(self, conversation_id: str, advisor: str) -> None:
+        """An advisor has the conversation: `Dialogue.handle` stops passing messages to Rasa."""
+        self.update(conversation_id, state="advisor", advisor=advisor)
+
+    def hand_back(self, conversation_id: str, step: str) -> None:
+        """The assistant answers again, at `step`; the conversation leaves the queue."""
+        self.redis.hdel(f"conv:{conversation_id}", "advisor", "waiting_since")
+        self.update(conversation_id, state="bot", step=step)
+
     # -- delivery ------------------------------------------------------------------------------
     def first_delivery(self, message_sid: str) -> bool:
         """True the first time a Twilio MessageSid (or CallSid+turn) is seen: Twilio retries."""

@@ -8,6 +8,7 @@ serialised with a Redis lock so that two messages sent at once are answered in o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from bot.redaction import redact
@@ -30,6 +31,10 @@ def current_step(slots: dict[str, Any]) -> str:
 
 
 class Dialogue:
+    #: Extra replies for the turn in which a conversation starts waiting for an advisor (the
+    #: advisor console tells people when advisors are away); set by `webhook.advisor.init_app`.
+    on_waiting: Callable[[str], list[str]] | None = None
+
     def __init__(self, rasa: RasaClient, vault: Vault, conversations: ConversationStore) -> None:
         self.rasa = rasa
         self.vault = vault
@@ -51,18 +56,21 @@ class Dialogue:
                 self.conversations.append(conversation_id, "bot", RASA_DOWN)
                 return [RASA_DOWN]
             replies = [m["text"] for m in messages if m.get("text")]
-            self._sync_state(conversation_id, record)
+            replies += self._sync_state(conversation_id, record)
             for reply in replies:
                 self.conversations.append(conversation_id, "bot", reply)
             return replies
 
-    def _sync_state(self, conversation_id: str, record: dict[str, str]) -> None:
+    def _sync_state(self, conversation_id: str, record: dict[str, str]) -> list[str]:
         try:
             slots = self.rasa.tracker_slots(conversation_id)
         except RasaUnavailable as error:
             logger.warning("could not read the tracker of %s: %s", conversation_id, error)
-            return
+            return []
         fields = {"step": current_step(slots)}
         if slots.get("handoff_reason") and record.get("state", "bot") == "bot":
             fields["state"] = "waiting"
         self.conversations.update(conversation_id, **fields)
+        if fields.get("state") == "waiting" and self.on_waiting is not None:
+            return self.on_waiting(conversation_id)
+        return []

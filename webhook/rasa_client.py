@@ -52,6 +52,41 @@ class RasaClient:
         slots["__active_loop"] = (tracker.get("active_loop") or {}).get("name")
         return slots
 
+    def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
+        """Appends events to a tracker (pause, resume, slot, action_listen), as given."""
+        self._call_api("POST", f"/conversations/{quote(sender, safe='')}/tracker/events", events)
+
+    def execute_action(self, sender: str, name: str) -> list[dict[str, Any]]:
+        """Runs one action (or response) in a conversation; returns the bot's messages.
+
+        Rasa then predicts nothing more: the caller decides what follows.
+        """
+        body = self._call_api(
+            "POST", f"/conversations/{quote(sender, safe='')}/execute", {"name": name}
+        )
+        return list(body.get("messages") or [])
+
+    def domain(self) -> dict[str, Any]:
+        """The trained model's domain (actions, responses, forms), as JSON."""
+        return self._call_api("GET", "/domain")
+
+    def _call_api(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        try:
+            response = self.session.request(
+                method,
+                self.base_url + path,
+                params={"include_events": "NONE", "token": self.token},
+                json=body,
+                headers={"Accept": "application/json"},
+                timeout=self.timeout,
+            )
+        except requests.RequestException as error:
+            # Not str(error): it holds the URL, and so the token.
+            raise RasaUnavailable(f"{type(error).__name__} on {method} {path}") from error
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered {response.status_code} on {method} {path}")
+        return dict(response.json() or {})
+
     def healthy(self) -> bool:
         try:
             return self.session.get(f"{self.base_url}/healthz", timeout=2).status_code == 200
