@@ -19,7 +19,6 @@ from actions.backend_client import BackendError, BackendUnavailable
 from actions.form_base import StepFormValidator, as_bool_answer, latest_text
 from actions.runtime import runtime
 from bot import replies
-from bot.redaction import is_control_phrase
 from bot.credentials import (
     IDENTIFIER_RULES_FR,
     PASSWORD_RULES_FR,
@@ -27,6 +26,7 @@ from bot.credentials import (
     password_problems,
     suggest_identifier,
 )
+from bot.redaction import is_control_phrase
 
 ALREADY_VERIFIED = "Cette information a déjà été vérifiée : elle est correcte."
 UNAVAILABLE = (
