@@ -30,7 +30,7 @@ class RasaClient:
                 timeout=self.timeout,
             )
         except requests.RequestException as error:
-            raise RasaUnavailable(str(error)) from error
+            raise RasaUnavailable(f"{type(error).__name__} (Rasa unreachable)") from error
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered {response.status_code}")
         return list(response.json() or [])
@@ -44,7 +44,7 @@ class RasaClient:
                 timeout=self.timeout,
             )
         except requests.RequestException as error:
-            raise RasaUnavailable(str(error)) from error
+            raise RasaUnavailable(f"{type(error).__name__} (Rasa unreachable)") from error
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered {response.status_code}")
         tracker = response.json()

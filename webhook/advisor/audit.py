@@ -1,0 +1,66 @@
+"""The advisors' audit log: an append-only Redis stream (`XADD audit`), never edited or trimmed.
+
+Each entry says who did what, when, and on which conversation id. It never holds what a person
+wrote (it may carry personal data): at most the length of an advisor's own message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+
+from webhook.advisor.hours import Clock
+
+STREAM = "audit"
+
+#: Everything the console records, for readers of the log.
+ACTIONS = (
+    "login",  # logged in (role)
+    "login_refused",  # reason: unknown_user, bad_password, bad_totp, replayed_totp, throttled
+    "logout",
+    "view",  # opened a conversation (once per advisor and conversation every few minutes)
+    "takeover",
+    "message",  # length of the advisor's text
+    "release",
+    "audit_view",
+)
+
+
+class AuditLog:
+    def __init__(self, client: redis.Redis, clock: Clock) -> None:
+        self.redis = client
+        self.clock = clock
+
+    def record(self, actor: str, action: str, conversation_id: str = "", **detail: Any) -> None:
+        fields = {
+            "at": self.clock().isoformat(timespec="seconds"),
+            "actor": actor,
+            "action": action,
+            "conversation": conversation_id,
+        }
+        fields.update({key: str(value) for key, value in detail.items()})
+        self.redis.xadd(STREAM, fields)
+
+    def record_view_once(self, actor: str, conversation_id: str, window_seconds: int = 300) -> None:
+        """A view is recorded once per window: the page re-reads an open conversation every few
+        seconds, and a log of every poll would drown the entries that matter."""
+        if self.redis.set(
+            f"audit:viewed:{actor}:{conversation_id}", b"1", nx=True, ex=window_seconds
+        ):
+            self.record(actor, "view", conversation_id)
+
+    def entries(self, count: int = 200, conversation_id: str | None = None) -> list[dict[str, str]]:
+        """The newest entries first (`id` is the stream id, which orders them); filtered on one
+        conversation, among the last 10,000 entries."""
+        scan = count if not conversation_id else 10_000
+        result = []
+        for entry_id, fields in self.redis.xrevrange(STREAM, count=scan):
+            entry = {k.decode(): v.decode() for k, v in fields.items()}
+            if conversation_id and entry.get("conversation") != conversation_id:
+                continue
+            entry["id"] = entry_id.decode()
+            result.append(entry)
+            if len(result) >= count:
+                break
+        return result

@@ -1,0 +1,48 @@
+"""The console's shared pieces, built once per app next to the webhook's services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from webhook.advisor.accounts import AdvisorAccounts
+from webhook.advisor.audit import AuditLog
+from webhook.advisor.handoff import Handoff
+from webhook.advisor.hours import Clock, HelplineHours
+from webhook.advisor.sessions import SessionStore
+from webhook.services import Services
+
+
+@dataclass
+class Console:
+    clock: Clock
+    hours: HelplineHours
+    accounts: AdvisorAccounts
+    sessions: SessionStore
+    audit: AuditLog
+    handoff: Handoff
+    services: Services
+
+    @classmethod
+    def build(cls, services: Services, clock: Clock) -> Console:
+        return cls(
+            clock=clock,
+            hours=HelplineHours(clock),
+            accounts=AdvisorAccounts(services.redis, services.vault, clock),
+            sessions=SessionStore(services.redis, clock),
+            audit=AuditLog(services.redis, clock),
+            handoff=Handoff(services),
+            services=services,
+        )
+
+    def on_waiting(self, conversation_id: str) -> list[str]:
+        """`Dialogue.on_waiting`: the request joins the queue in order; out of hours, the person
+        is told when advisors are there (the request stays in the queue)."""
+        self.services.conversations.mark_waiting_since(conversation_id)
+        notice = self.hours.closed_notice()
+        return [notice] if notice else []
+
+
+def console() -> Console:
+    return current_app.extensions["advisor"]
