@@ -205,11 +205,16 @@ class StepFormValidator(FormValidationAction, ABC):
 
 
 def as_bool_answer(tracker: Tracker) -> bool | None:
-    """OUI / NON from the intent, or from a bare 1 / 2, for yes-no questions."""
-    intent = latest_intent(tracker)
-    text = latest_text(tracker).strip().lower()
-    if intent == "affirm" or text in {"1", "oui", "o", "ok"}:
+    """OUI / NON for yes-no questions: a bare 1 / 2 or oui / non first (the NLU reads every bare
+    number alike), then the intent."""
+    text = latest_text(tracker).strip().lower().rstrip(" .!")
+    if text in {"1", "oui", "o", "ok", "yes"}:
         return True
-    if intent == "deny" or text in {"2", "non", "n"}:
+    if text in {"2", "non", "n", "no"}:
+        return False
+    intent = latest_intent(tracker)
+    if intent == "affirm":
+        return True
+    if intent == "deny":
         return False
     return None

@@ -143,3 +143,6 @@ def test_regexes_compile_and_match_their_samples(training_data):
     assert patterns["provisional_code"].search("code ABCD EFGH JK23")
     assert patterns["nir_like"].search("1 85 05 75 112 345 18")
     assert patterns["mobile_number"].search("+33 6 12 34 56 78")
+    # bare keypad answers: the count vectors see every number as __NUMBER__
+    assert patterns["keypad_one"].search(" 1.") and not patterns["keypad_one"].search("12")
+    assert patterns["keypad_two"].search("2") and not patterns["keypad_two"].search("le 2")
