@@ -94,7 +94,6 @@ def announce(env: dict[str, str]) -> None:
                     f"  simulator (text the assistant)  {webhook}/",
                     f"  advisor console                 {webhook}/advisor",
                     f"  Twilio SMS webhook              {env['PUBLIC_BASE_URL']}/twilio/sms",
-                    f"  Twilio voice webhook            {env['PUBLIC_BASE_URL']}/twilio/voice",
                     f"  activation backend              {urls['backend']}  (OpenAPI: /openapi.json)",
                     f"  Rasa server                     {urls['rasa']}",
                     f"  action server                   {urls['actions']}",
