@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyotp
@@ -21,24 +21,12 @@ from flask.testing import FlaskClient
 
 from bot.settings import load_settings
 from tests.fakes import free_port
+from tests.support.clock import FakeClock
 from webhook import create_app
 
 PASSWORD = "Correct-Horse-42!"
 # A Tuesday, 10:00 in Paris: advisors are in.
 TUESDAY_10H_PARIS = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
-
-
-class FakeClock:
-    """The console's clock, moved by hand."""
-
-    def __init__(self, now: datetime = TUESDAY_10H_PARIS) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -53,7 +41,7 @@ class AdvisorAccount:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(TUESDAY_10H_PARIS)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -19,24 +19,12 @@ from backend import create_app
 from backend.models import Base
 from bot.settings import Settings, load_settings
 from messaging import MessagingError
+from tests.support.clock import FakeClock
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 PEPPER = b"test-pepper-0123456789abcdef"
 START = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
 STRONG_PASSWORD = "Tr3s-Solide!Mot"
-
-
-class FakeClock:
-    """An aware UTC clock that only moves when told to."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -97,7 +85,7 @@ def make_settings(tmp_path: Any, **environ: str) -> Settings:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 @pytest.fixture

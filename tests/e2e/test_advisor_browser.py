@@ -8,19 +8,11 @@ from playwright.sync_api import expect, sync_playwright
 from bot.masking import mask_mobile
 from bot.sms_text import to_gsm7
 from tests.support.advisor_console import PASSWORD, create_advisor
+from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.support.people import person
 from tests.support.twilio_client import SmsPhone
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def test_an_advisor_takes_over_and_hands_back_from_the_console(stack, backend, twilio_api) -> None:  # type: ignore[no-untyped-def]
@@ -33,7 +25,7 @@ def test_an_advisor_takes_over_and_hands_back_from_the_console(stack, backend, t
     name, totp = create_advisor(stack.env, "lucie")
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.set_default_timeout(15_000)

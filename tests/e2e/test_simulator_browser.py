@@ -5,25 +5,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.support.people import person, spaced
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def test_a_person_texts_the_assistant_from_the_simulator(stack, backend) -> None:  # type: ignore[no-untyped-def]
     someone = person("without_photo")
     code = backend.create_insured(**someone)["provisional_code"]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.goto(stack.webhook_url + "/")
