@@ -72,8 +72,10 @@ def test_activation_by_sms_end_to_end(stack, backend, twilio_api) -> None:  # ty
     assert login_works(stack, twilio_api, "camille.martin85", PASSWORD, someone["mobile"])
 
     dump = redis_dump(stack)
+    logs = stack.log_path.read_bytes()  # every service's output, as honcho prints it
     for secret in (PASSWORD, someone["nir"], spaced(someone["nir"]), code):
         assert secret.encode() not in dump, "a secret sits in clear in Redis"
+        assert secret.encode() not in logs, "a secret sits in clear in a log"
 
 
 def test_opposition_by_sms(stack, backend) -> None:  # type: ignore[no-untyped-def]
