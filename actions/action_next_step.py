@@ -256,8 +256,6 @@ class ActionNextStep(Action):
         )
 
     def _credentials_refused(self, dispatcher: CollectingDispatcher, error: BackendError) -> Step:
-        from bot.credentials import IDENTIFIER_RULES_FR, PASSWORD_RULES_FR
-
         clear_password = [SlotSet("password", None), SlotSet("password_confirmation", None)]
         if error.code in ("activation_not_found", "activation_expired"):
             return self._session_lost(dispatcher)
@@ -268,20 +266,12 @@ class ActionNextStep(Action):
             return Step([SlotSet("identifier", None)], route="credentials")
         if error.code == "identifier_invalid":
             dispatcher.utter_message(
-                text=replies.rules_sentence(
-                    "Cet identifiant ne convient pas :",
-                    error.details.get("rules") or [],
-                    IDENTIFIER_RULES_FR,
-                )
+                text=replies.identifier_refused(error.details.get("rules") or [])
             )
             return Step([SlotSet("identifier", None)], route="credentials")
         if error.code == "password_weak":
             dispatcher.utter_message(
-                text=replies.rules_sentence(
-                    "Ce mot de passe ne convient pas :",
-                    error.details.get("rules") or [],
-                    PASSWORD_RULES_FR,
-                )
+                text=replies.password_refused(error.details.get("rules") or [])
             )
             return Step(clear_password, route="credentials")
         dispatcher.utter_message(text="Votre compte n'a pas pu être créé. Écrivez CONSEILLER.")

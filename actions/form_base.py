@@ -28,6 +28,12 @@ from actions.answers import answer_question, is_question
 from actions.runtime import runtime
 from bot import replies
 
+#: Fields of the screens before the decision, already checked by the backend once it is past.
+VERIFIED_BEFORE_DECISION = {
+    field: "Cette information a déjà été vérifiée : elle est correcte."
+    for field in ("provisional_code", "nir", "card_type", "card_serial")
+}
+
 LEAVE_FORM_INTENTS = {"request_advisor", "stop", "start_over"}
 #: Not questions inside a form: the field-specific "not understood" says more than a generic line.
 NOT_UNDERSTOOD_INTENTS = {"nlu_fallback", "affirm", "deny", "inform"}

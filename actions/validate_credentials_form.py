@@ -16,19 +16,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendError, BackendUnavailable
-from actions.form_base import StepFormValidator, as_bool_answer, latest_text
+from actions.form_base import (
+    VERIFIED_BEFORE_DECISION,
+    StepFormValidator,
+    as_bool_answer,
+    latest_text,
+)
 from actions.runtime import runtime
 from bot import replies
 from bot.credentials import (
-    IDENTIFIER_RULES_FR,
-    PASSWORD_RULES_FR,
     identifier_problems,
     password_problems,
     suggest_identifier,
 )
 from bot.redaction import is_control_phrase
 
-ALREADY_VERIFIED = "Cette information a déjà été vérifiée : elle est correcte."
 UNAVAILABLE = (
     "Le service est momentanément indisponible. Réessayez dans quelques minutes en écrivant "
     "votre identifiant à nouveau, ou écrivez CONSEILLER."
@@ -36,9 +38,7 @@ UNAVAILABLE = (
 
 
 class ValidateCredentialsForm(StepFormValidator):
-    verified_elsewhere = {
-        f: ALREADY_VERIFIED for f in ("provisional_code", "nir", "card_type", "card_serial")
-    }
+    verified_elsewhere = VERIFIED_BEFORE_DECISION
 
     def name(self) -> str:
         return "validate_credentials_form"
@@ -69,11 +69,7 @@ class ValidateCredentialsForm(StepFormValidator):
                     "Répondez OUI, ou écrivez un autre identifiant."
                 )
                 return {"identifier": None, "identifier_suggestion": suggestion}
-            dispatcher.utter_message(
-                text=replies.rules_sentence(
-                    "Cet identifiant ne convient pas :", problems, IDENTIFIER_RULES_FR
-                )
-            )
+            dispatcher.utter_message(text=replies.identifier_refused(problems))
             return {"identifier": None, "identifier_suggestion": None}
         activation_id = self.reveal(tracker, tracker.get_slot("activation_ref"))
         try:
@@ -87,11 +83,7 @@ class ValidateCredentialsForm(StepFormValidator):
                 return {"identifier": None, "identifier_suggestion": None}
             if error.code == "identifier_invalid":
                 rules = error.details.get("rules") or []
-                dispatcher.utter_message(
-                    text=replies.rules_sentence(
-                        "Cet identifiant ne convient pas :", rules, IDENTIFIER_RULES_FR
-                    )
-                )
+                dispatcher.utter_message(text=replies.identifier_refused(rules))
                 return {"identifier": None, "identifier_suggestion": None}
             # Session problems are handled when the account is created; keep the identifier.
         except BackendUnavailable:
@@ -118,11 +110,7 @@ class ValidateCredentialsForm(StepFormValidator):
             return {"password": None}
         problems = password_problems(password, tracker.get_slot("identifier"))
         if problems:
-            dispatcher.utter_message(
-                text=replies.rules_sentence(
-                    "Ce mot de passe ne convient pas :", problems, PASSWORD_RULES_FR
-                )
-            )
+            dispatcher.utter_message(text=replies.password_refused(problems))
             return {"password": None}
         return {"password": value}
 

@@ -12,9 +12,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_base import StepFormValidator, as_bool_answer, latest_intent, latest_text
-
-ALREADY_VERIFIED = "Cette information a déjà été vérifiée : elle est correcte."
+from actions.form_base import (
+    VERIFIED_BEFORE_DECISION,
+    StepFormValidator,
+    as_bool_answer,
+    latest_intent,
+    latest_text,
+)
 
 
 def parse_decision(tracker: Tracker) -> str | None:
@@ -28,9 +32,7 @@ def parse_decision(tracker: Tracker) -> str | None:
 
 
 class ValidateDecisionForm(StepFormValidator):
-    verified_elsewhere = {
-        f: ALREADY_VERIFIED for f in ("provisional_code", "nir", "card_type", "card_serial")
-    }
+    verified_elsewhere = VERIFIED_BEFORE_DECISION
 
     def name(self) -> str:
         return "validate_decision_form"

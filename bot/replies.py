@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.credentials import IDENTIFIER_RULES_FR, PASSWORD_RULES_FR
+
 NIR_ERRORS = {
     "empty": "Je n'ai pas trouvé de numéro de sécurité sociale dans votre message.",
     "too_short": "Ce numéro de sécurité sociale est trop court : il faut les 15 chiffres, clé comprise.",
@@ -83,6 +85,14 @@ def rules_sentence(intro: str, rule_codes: Iterable[str], labels: dict[str, str]
     """'Il manque : une majuscule, un chiffre.' from the failing rule codes, in order."""
     parts = [labels[c] for c in rule_codes if c in labels]
     return f"{intro} {', '.join(parts)}." if parts else intro
+
+
+def identifier_refused(rule_codes: Iterable[str]) -> str:
+    return rules_sentence("Cet identifiant ne convient pas :", rule_codes, IDENTIFIER_RULES_FR)
+
+
+def password_refused(rule_codes: Iterable[str]) -> str:
+    return rules_sentence("Ce mot de passe ne convient pas :", rule_codes, PASSWORD_RULES_FR)
 
 
 def which_field_question(fields: list[str]) -> str:

@@ -77,6 +77,16 @@ def me() -> AdvisorSession:
     return g.advisor
 
 
+def session_json(current: AdvisorSession) -> Response:
+    """Who is logged in, with the CSRF token the page must send back on every POST."""
+    return jsonify(
+        username=current.username,
+        role=current.role,
+        first_name=current.first_name,
+        csrf_token=current.csrf_token,
+    )
+
+
 def visible(record: dict[str, str], advisor: AdvisorSession) -> bool:
     """The queue, and one's own conversations; everything for a supervisor."""
     if advisor.is_supervisor or record.get("state") == "waiting":
@@ -126,25 +136,14 @@ def login():  # type: ignore[no-untyped-def]
     session_id, current = c.sessions.create(advisor)
     session[SESSION_KEY] = session_id
     c.audit.record(advisor.username, "login", role=advisor.role, ip=request.remote_addr)
-    return jsonify(
-        csrf_token=current.csrf_token,
-        username=current.username,
-        role=current.role,
-        first_name=current.first_name,
-    )
+    return session_json(current)
 
 
 @blueprint.get("/me")
 @requires_advisor
 def whoami():  # type: ignore[no-untyped-def]
     """Who is logged in, and the CSRF token again (the page lost it when reloaded)."""
-    advisor = me()
-    return jsonify(
-        username=advisor.username,
-        role=advisor.role,
-        first_name=advisor.first_name,
-        csrf_token=advisor.csrf_token,
-    )
+    return session_json(me())
 
 
 @blueprint.post("/logout")
