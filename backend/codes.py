@@ -2,15 +2,21 @@
 
 `POST /v1/code-requests` checks NIR + birth date + card type + card serial; every mismatch
 (unknown NIR included) gets the same 404 after the same work and counts towards a per-NIR
-lockout. `…/send` issues a new provisional code (revoking the old one) and texts it to the
-mobile on file; if the SMS cannot be sent, nothing changes.
+lockout. The answer carries the mobile on file, so that the caller (the assistant's actions,
+an internal client) can prove the person holds it with a one-time code.
+
+Then either `…/send` issues a new provisional code (revoking the old one) and texts it to the
+mobile on file (if the SMS cannot be sent, nothing changes), or, once the assistant has checked
+the person's one-time code, `…/activation` issues the new code, texts it as a keepsake and opens
+an activation whose card is already verified: the conversation goes straight on to the decision
+without the person typing the new code back. A request opens at most one activation.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
@@ -20,6 +26,7 @@ from backend.context import backend, db
 from backend.delivery import send_sms
 from backend.errors import ApiError
 from backend.hashing import new_token, same_hash
+from backend.identity import open_activation
 from backend.models import CodeRequest, Insured
 from backend.payload import SPOKEN_MAX_LENGTH, json_object, text_field
 from backend.people import (
@@ -117,8 +124,25 @@ def create_request() -> ResponseReturnValue:
     return jsonify(
         request_id=token,
         mobile_masked=mask_mobile(person.mobile),
+        mobile=person.mobile,
         expires_at=iso(request_row.expires_at),
     ), 201
+
+
+def load_request(request_id: str, now: datetime) -> tuple[CodeRequest, Insured]:
+    """The live request and its person; 404 unknown, 410 expired or used, 409 when moot."""
+    app, session = backend(), db()
+    query = select(CodeRequest).where(CodeRequest.token_hash == app.hasher.token(request_id))
+    request_row = session.execute(query).scalar_one_or_none()
+    if request_row is None:
+        raise ApiError(404, "request_not_found", "unknown code request id")
+    if request_row.expires_at <= now:
+        raise ApiError(410, "request_expired", "the code request has expired")
+    person = session.get(Insured, request_row.insured_id)
+    if refresh_status(person, now):
+        session.commit()
+    check_person_state(person)
+    return request_row, person
 
 
 @blueprint.post("/<request_id>/send")
@@ -126,18 +150,9 @@ def send_code(request_id: str) -> ResponseReturnValue:
     app, session = backend(), db()
     now = app.now()
     json_object()  # a body is optional, but a malformed one is still refused
-    query = select(CodeRequest).where(CodeRequest.token_hash == app.hasher.token(request_id))
-    request_row = session.execute(query).scalar_one_or_none()
-    if request_row is None:
-        raise ApiError(404, "request_not_found", "unknown code request id")
-    if request_row.expires_at <= now:
-        raise ApiError(410, "request_expired", "the code request has expired")
+    request_row, person = load_request(request_id, now)
     if request_row.sends >= MAX_SENDS:
         raise ApiError(429, "too_many_sends", f"at most {MAX_SENDS} codes per request")
-    person = session.get(Insured, request_row.insured_id)
-    if refresh_status(person, now):
-        session.commit()
-    check_person_state(person)
 
     code = issue_provisional_code(person, app.hasher, now)
     request_row.sends += 1
@@ -152,3 +167,31 @@ def send_code(request_id: str) -> ResponseReturnValue:
     return jsonify(
         sent_to=mask_mobile(person.mobile), code_expires_at=iso(person.code_expires_at)
     ), 202
+
+
+@blueprint.post("/<request_id>/activation")
+def open_activation_after_check(request_id: str) -> ResponseReturnValue:
+    """The person proved they hold the mobile on file: new code, and straight on to step 4."""
+    app, session = backend(), db()
+    now = app.now()
+    json_object()
+    request_row, person = load_request(request_id, now)
+    code = issue_provisional_code(person, app.hasher, now)
+    activation, token = open_activation(session, app.hasher, person, now)
+    activation.card_verified = True  # checked with the request
+    request_row.expires_at = now  # one request, one activation
+    session.commit()
+    code_sent = True
+    try:
+        send_sms(person.mobile, new_provisional_code_sms(code))
+    except ApiError:
+        code_sent = False  # the person goes on without typing it; an advisor can resend one
+    logger.info("path B activation opened: %s", person.nir_masked)
+    return jsonify(
+        activation_id=token,
+        first_name=person.first_name,
+        status=person.status,
+        code_sent_to=mask_mobile(person.mobile) if code_sent else None,
+        code_expires_at=iso(person.code_expires_at),
+        expires_at=iso(activation.expires_at),
+    ), 201

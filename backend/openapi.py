@@ -414,6 +414,9 @@ PATHS: dict[str, Any] = {
                         {
                             "request_id": _string("opaque token, valid 30 minutes"),
                             "mobile_masked": _string(),
+                            "mobile": _string(
+                                "E.164 mobile on file, for the caller's one-time code"
+                            ),
                             "expires_at": _DATE_TIME,
                         }
                     ),
@@ -445,6 +448,35 @@ PATHS: dict[str, Any] = {
                     e410="request_expired",
                     e429="too_many_sends (5 per request)",
                     e502="delivery_failed (nothing changed)",
+                ),
+            },
+        ),
+    },
+    "/v1/code-requests/{request_id}/activation": {
+        "parameters": [_path_param("request_id", "returned by POST /v1/code-requests")],
+        "post": _op(
+            "Path B, after the caller checked a one-time code sent to the mobile on file: a new "
+            "provisional code (texted as a keepsake) and an activation with the card verified",
+            "new code",
+            {
+                "201": _ok(
+                    "activation opened",
+                    _object(
+                        {
+                            "activation_id": _string("opaque token, valid 30 minutes"),
+                            "first_name": _string(),
+                            "status": _string(),
+                            "code_sent_to": _string("masked mobile, null if the SMS failed"),
+                            "code_expires_at": _DATE_TIME,
+                            "expires_at": _DATE_TIME,
+                        }
+                    ),
+                ),
+                **_errors(
+                    e400="invalid_json",
+                    e404="request_not_found",
+                    e409="no_mobile, already_activated, space_closed",
+                    e410="request_expired (also once used)",
                 ),
             },
         ),

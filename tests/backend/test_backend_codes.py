@@ -130,3 +130,46 @@ def test_malformed_code_requests(api: Any) -> None:
         response = api.client.post("/v1/code-requests", json=request_body(body, **{field: value}))
         assert response.status_code == 422, field
         assert response.json["details"]["field"] == field
+
+
+# --- after the assistant's own one-time code: straight on to the decision ---------------------
+
+
+def test_code_request_carries_the_mobile_for_the_one_time_code(api: Any) -> None:
+    body, _ = api.register()
+    response = api.client.post("/v1/code-requests", json=request_body(body))
+    assert response.json["mobile"] == body["mobile"]
+
+
+def test_activation_after_check_skips_code_and_card(api: Any, clock: Any) -> None:
+    body, old_code = api.register()
+    request_id = api.client.post("/v1/code-requests", json=request_body(body)).json["request_id"]
+
+    opened = api.client.post(f"/v1/code-requests/{request_id}/activation")
+    assert opened.status_code == 201
+    assert opened.json["first_name"] == body["first_name"]
+    assert opened.json["code_sent_to"] == "** ** ** *6 01"
+    activation_id = opened.json["activation_id"]
+    # The card was verified with the request: the decision is open at once.
+    decided = api.decide(activation_id, "activate", accept_cgu=True, accept_privacy=True)
+    assert decided.status_code == 200, decided.json
+    # A new code was issued and texted as a keepsake; the old one is revoked.
+    ((to, text),) = api.messenger.sms
+    assert to == body["mobile"]
+    assert api.identity(body["nir"], old_code).status_code == 401
+    assert api.identity(body["nir"], code_in(text)).status_code == 201
+
+
+def test_a_request_opens_one_activation_only(api: Any) -> None:
+    body, _ = api.register()
+    request_id = api.client.post("/v1/code-requests", json=request_body(body)).json["request_id"]
+    assert api.client.post(f"/v1/code-requests/{request_id}/activation").status_code == 201
+    again = api.client.post(f"/v1/code-requests/{request_id}/activation")
+    assert again.status_code == 410
+    assert again.json["error"] == "request_expired"
+
+
+def test_activation_after_check_with_unknown_request(api: Any) -> None:
+    response = api.client.post("/v1/code-requests/nope/activation")
+    assert response.status_code == 404
+    assert response.json["error"] == "request_not_found"
