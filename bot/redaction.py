@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.french_numbers import find_number_runs, normalize_characters, strip_accents
 from bot.masking import mask_for_display
 from bot.nir import check_nir, find_nir_matches
-from bot.provisional_code import CODE_LENGTH, check_code, find_code_matches
+from bot.provisional_code import ALPHABET, CODE_LENGTH, check_code, find_code_matches
 from bot.vault import REF_PATTERN, Vault
 
 PASSWORD_STEPS = ("password", "password_confirmation")
@@ -119,24 +119,43 @@ def _find_secrets(text: str, step: str | None) -> list[_Secret]:
 
 def _add_whole_code(text: str, add: Callable[[_Secret], None]) -> None:
     """At the code step, a code spelled aloud ("A comme Anatole, bé, deux…") or typed with a
-    mistake ("ABCD EFGH JK2O") is still the code: the whole message goes to the vault, so that
-    the validator can explain the mistake without the code reaching Rasa."""
+    mistake ("ABCD EFGH JK2O", "ABCD EFGH") is still the code: the whole message goes to the
+    vault, so that the validator can explain the mistake without the code reaching Rasa."""
     stripped = text.strip()
     if not stripped:
         return
     check = check_code(stripped)
-    if check.value:
-        value = check.value
-    else:
-        compact = "".join(char for char in stripped if char.isalnum()).upper()
-        words = stripped.split()
-        code_like = all(char.isalnum() or char in " .-" for char in stripped) and len(words) <= 6
-        has_digit = any(char.isdigit() for char in compact)
-        if not (code_like and has_digit and abs(len(compact) - CODE_LENGTH) <= 3):
-            return
-        value = compact
+    value = check.value or (_partial_code(stripped) if not is_control_phrase(stripped) else None)
+    if not value:
+        return
     start = len(text) - len(text.lstrip())
     add(_Secret(start, start + len(stripped), "code", value))
+
+
+def _partial_code(text: str) -> str | None:
+    """The compact form of a mistyped or partial code, or None for ordinary words.
+
+    Typed like a code: one to six groups of letters and digits, 4 to 16 in all (a code of 12
+    with a few missing or extra). With a digit, in capitals, or made only of the code's
+    alphabet (which has no I, O or L, unlike almost every French word), 6 or more in groups of
+    2 or more, it is taken for the code: "ABCD EFGH", "abcd efgh jk", "ABCDEFGH2". "je ne sais
+    pas", "bonjour", "aide" are not (a few phrases such as "ca marche pas" are, and the person
+    is told what a code looks like).
+    """
+    words = text.replace(".", " ").replace("-", " ").split()
+    if not words or len(words) > 6 or not all(word.isalnum() for word in words):
+        return None
+    compact = "".join(words).upper()
+    if not 4 <= len(compact) <= CODE_LENGTH + 4:
+        return None
+    has_digit = any(char.isdigit() for char in compact)
+    typed_in_capitals = "".join(words).isupper()
+    in_alphabet = (
+        len(compact) >= 6
+        and all(char in ALPHABET for char in compact)
+        and all(len(word) >= 2 for word in words)
+    )
+    return compact if has_digit or typed_in_capitals or in_alphabet else None
 
 
 def _join(pieces: list[str]) -> str:
