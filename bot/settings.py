@@ -27,6 +27,7 @@ DEFAULTS: dict[str, str] = {
     "CONVERSATION_RETENTION_SECONDS": str(7 * 24 * 3600),
     "VAULT_TTL_SECONDS": str(2 * 3600),
     "RASA_TIMEOUT_SECONDS": "20",
+    "VOICE_TTS_VOICE": "Polly.Lea-Neural",
 }
 
 
@@ -98,6 +99,8 @@ class Settings:
     var_dir: Path
     conversation_retention_seconds: int
     vault_ttl_seconds: int
+    #: Twilio <Say> voice for calls (a French one: Polly.Lea-Neural, Polly.Mathieu, Google.fr-FR-…)
+    voice_tts_voice: str = "Polly.Lea-Neural"
 
     @property
     def local_outbox(self) -> bool:
@@ -140,4 +143,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         var_dir=Path(env["VAR_DIR"]),
         conversation_retention_seconds=int(env["CONVERSATION_RETENTION_SECONDS"]),
         vault_ttl_seconds=int(env["VAULT_TTL_SECONDS"]),
+        voice_tts_voice=env["VOICE_TTS_VOICE"],
     )

@@ -1,0 +1,599 @@
+"""A phone call with the assistant: the same dialogue as SMS, with what a voice needs around it.
+
+The dialogue (Rasa, through `Dialogue.handle`) is not forked: each answer the person gives is
+sent to it as text, and its replies are said, rewritten for the phone. Around it, this module
+does what only a call needs:
+- numbers (code, NIR, card serial) are read back slowly and confirmed ("tapez 1 si c'est exact,
+  2 pour recommencer") *before* the dialogue sees them;
+- the code is read when spelled ("A comme Anatole", "bé", "deux") or typed as key pairs;
+- menus and yes/no questions answer to a key or a word;
+- silence gets the question again, then a simpler one, then an advisor offer, then a goodbye;
+- "répéter", "attendez" / "un instant" (a pause while the card is fetched) and "conseiller"
+  (or 0) work at any time; an advisor is reached by transferring the call;
+- passwords are never said: at that step an SMS brings a one-time link to a web page;
+- a call that drops is resumed from the same number, after a check (month and year of birth).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import phonenumbers
+
+from bot.birth_date import month_number
+from bot.card import check_serial
+from bot.french_numbers import spoken_to_digits, strip_accents
+from bot.nir import check_nir
+from bot.provisional_code import check_code
+from bot.sms_text import to_gsm7
+from bot.spelled_code import keypad_code, spell_code_groups
+from bot.voice_prompts import CREDENTIAL_STEPS, FREE, PROMPTS, hints_for, prompt_for
+from bot.voice_text import digits_spoken, nir_groups, phone_wording, serial_groups
+from messaging import MessagingError
+from webhook.rasa_client import RasaUnavailable
+from webhook.services import Services
+from webhook.voice.links import PAGE_PATH, CredentialLinks
+from webhook.voice.reply import Listen, VoiceReply
+from webhook.voice.state import CallState, CallStates
+
+logger = logging.getLogger(__name__)
+
+# -- what the call says that the dialogue does not --------------------------------------------
+WELCOME = (
+    "Bonjour, je suis l'assistant Mon espace santé. Je vais vous guider pour activer votre "
+    "espace, ou vous y opposer. Gardez près de vous votre code provisoire et votre carte "
+    "Vitale. À tout moment, dites « répéter », « attendez » si vous avez besoin d'un instant, "
+    "ou « conseiller » ; vous pouvez aussi taper 0 pour un conseiller."
+)
+#: Replies of the dialogue replaced on the phone, by response name.
+VOICE_RESPONSES = {
+    "utter_welcome": WELCOME,
+    "utter_wait": "Prenez votre temps, je reste en ligne.",
+}
+CONFIRM_OUTRO = "Tapez 1 si c'est exact, 2 pour recommencer."
+CONFIRM_HINTS = "oui, non, c'est exact, c'est ça, recommencer, répéter"
+HEARD = {"code": "J'ai noté le code :", "nir": "J'ai noté :", "card_serial": "J'ai noté :"}
+NOT_HEARD = "Je n'ai rien entendu."
+STILL_NOT_HEARD = "Je n'ai toujours rien entendu."
+ADVISOR_OFFER = (
+    "Si vous le souhaitez, un conseiller peut vous aider : tapez 0 ou dites « conseiller ». "
+    "Sinon, je vous repose la question."
+)
+GOODBYE_SILENT = (
+    "Je ne vous entends pas. Vos réponses sont gardées : rappelez ce numéro quand vous voulez, "
+    "nous reprendrons là où vous en étiez. Au revoir."
+)
+GOODBYE = "Merci de votre appel. Au revoir."
+WAIT = "Je vous attends, prenez votre temps. Quand vous êtes prêt, tapez 1 ou dites « c'est bon »."
+STILL_WAITING = "Je suis toujours là. Quand vous êtes prêt, tapez 1 ou dites « c'est bon »."
+MAX_WAIT_ROUNDS = 9  # 20 seconds each: three minutes to find a card
+LISTENING = "Je vous écoute."
+REPEAT = "Je répète."
+TRANSFER = (
+    "Je vous mets en relation avec un conseiller. Il verra ce que vous m'avez déjà donné. "
+    "Restez en ligne."
+)
+TRANSFER_FAILED = (
+    "Aucun conseiller n'a pu répondre. Votre demande reste enregistrée : un conseiller vous "
+    "rappellera du lundi au vendredi, de 8 h 30 à 17 h. Reprenons ensemble."
+)
+NO_TRANSFER = (
+    "Aucun conseiller n'est joignable par téléphone pour le moment. Votre demande est "
+    "enregistrée : un conseiller vous rappellera du lundi au vendredi, de 8 h 30 à 17 h. "
+    "En attendant, vous pouvez continuer avec moi."
+)
+KEYS_NOT_UNDERSTOOD = (
+    "Je n'ai pas compris les touches tapées. Pour chaque lettre, tapez la touche qui la porte "
+    "puis sa place sur cette touche ; pour un chiffre, le chiffre puis zéro. Par exemple, A : "
+    "2 puis 1. Terminez par dièse. Vous pouvez aussi dire le code."
+)
+LINK_SMS = (
+    "Mon espace santé : pour choisir votre identifiant et votre mot de passe, ouvrez ce lien "
+    "(valable 15 minutes, une seule fois) : {url}\nVous pouvez aussi continuer par SMS : "
+    "répondez à ce message avec l'identifiant que vous choisissez."
+)
+LINK_SENT = (
+    "Il reste à choisir votre identifiant et votre mot de passe. Pour votre sécurité, on ne "
+    "les dit pas au téléphone. Je viens de vous envoyer un SMS avec un lien, valable 15 "
+    "minutes : ouvrez-le, et choisissez-les sur la page. Vous pouvez aussi répondre à ce SMS "
+    "pour continuer par écrit."
+)
+LINK_MENU = (
+    "Quand c'est fait, tapez 1 ou dites « c'est fait ». Pour recevoir le SMS à nouveau, "
+    "tapez 2. Vous pouvez aussi raccrocher : votre espace sera activé dès que vous aurez "
+    "choisi sur la page."
+)
+LINK_NOT_YET = "Je n'ai pas encore reçu votre choix. Ouvrez le lien du SMS pour le faire."
+LINK_WAITING = "Je reste en ligne pendant que vous choisissez sur la page."
+LINK_FAILED = (
+    "Le SMS n'a pas pu être envoyé. Tapez 2 pour réessayer, ou 0 pour parler à un conseiller."
+)
+NO_MOBILE = (
+    "Il reste à choisir votre identifiant et votre mot de passe, qui ne se disent pas au "
+    "téléphone. Je dois vous envoyer un lien par SMS, mais le numéro de cet appel n'est pas un "
+    "mobile. Un conseiller peut vous aider à finir : tapez 0 ou dites « conseiller ». Vous "
+    "pouvez aussi rappeler depuis votre téléphone mobile : vos réponses sont gardées."
+)
+RESUME_CHECK = (
+    "Bonjour, je suis l'assistant Mon espace santé. Vous aviez commencé votre démarche lors "
+    "d'un appel précédent. Pour reprendre là où vous en étiez, dites votre mois et votre année "
+    "de naissance, par exemple « mai 1985 », ou tapez-les : le mois puis l'année, par exemple "
+    "0 5 1 9 8 5, puis dièse. Pour tout recommencer, dites « recommencer »."
+)
+RESUME_RETRY = (
+    "Ce n'est pas ce que j'ai. Redites votre mois et votre année de naissance, par exemple "
+    "« mai 1985 », ou tapez 0 5 1 9 8 5 puis dièse."
+)
+RESUME_FAILED = "Je n'ai pas pu vérifier. Pour votre sécurité, nous reprenons depuis le début."
+RESUMED = "Merci. Reprenons là où vous en étiez."
+RESUMED_PLAIN = "Bonjour, je suis l'assistant Mon espace santé. Reprenons là où vous en étiez."
+MAX_RESUME_TRIES = 3
+
+_REPEAT_WORDS = {"repeter", "repete", "repetez", "pouvez vous repeter", "vous pouvez repeter"}
+_WAIT_WORDS = {
+    "attendez",
+    "attends",
+    "un instant",
+    "attendez un instant",
+    "un moment",
+    "une minute",
+    "une seconde",
+    "patientez",
+    "je cherche ma carte",
+    "je vais chercher ma carte",
+    "attendez je cherche",
+}
+_ADVISOR_WORDS = {"conseiller", "un conseiller", "parler a un conseiller", "une personne"}
+_RESTART_WORDS = {"recommencer", "tout recommencer", "je veux recommencer"}
+_READY_WORDS = {"c'est bon", "cest bon", "je suis pret", "je suis prete", "pret", "prete", "ok"}
+_YES = {"oui", "c'est exact", "exact", "c'est ca", "oui c'est ca", "oui c'est exact", "correct"}
+_NO = {"non", "c'est faux", "faux", "non c'est faux", "recommencer", "non recommencer"}
+_DONE_WORDS = {"c'est fait", "cest fait", "fait", "termine", "j'ai fini", "c'est termine"}
+_RESEND_WORDS = {"renvoyer", "renvoyez", "renvoyez le sms", "je n'ai pas recu", "pas recu"}
+
+
+def plain_words(text: str) -> str:
+    """Lower case, no accents or punctuation: what control words are compared on."""
+    words = "".join(c if c.isalnum() or c == "'" else " " for c in strip_accents(text or ""))
+    return " ".join(words.replace("’", "'").split())
+
+
+def is_mobile(address: str) -> bool:
+    try:
+        number = phonenumbers.parse(address, "FR")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+
+
+def birth_month_year(text: str, keys: str) -> tuple[int, int] | None:
+    """(month, year % 100) from "mai 1985", "05 1985", or keys "051985" / "0585"."""
+    if keys:
+        digits = re.sub(r"\D", "", keys)
+        if len(digits) in (4, 6):
+            return int(digits[:2]), int(digits[-2:])
+        return None
+    prepared = spoken_to_digits(strip_accents(text or ""))
+    month = next(
+        (month_number(w) for w in re.findall(r"[a-z]+", prepared) if month_number(w)), None
+    )
+    numbers = re.findall(r"\d+", prepared)
+    if month is None and numbers and len(numbers[0]) <= 2 and 1 <= int(numbers[0]) <= 12:
+        month, numbers = int(numbers[0]), numbers[1:]
+    years = [n for n in numbers if len(n) in (2, 4)]
+    if month is None or not years:
+        return None
+    return month, int(years[-1][-2:])
+
+
+class VoiceCall:
+    """One person's call; every method returns what the call does next."""
+
+    def __init__(
+        self,
+        services: Services,
+        states: CallStates,
+        links: CredentialLinks,
+        voice_responses: Callable[[], dict[str, str]],
+        advisors_open: Callable[[], bool],
+    ) -> None:
+        self.s = services
+        self.states = states
+        self.links = links
+        self.voice_responses = voice_responses  # dialogue text -> response name
+        self.advisors_open = advisors_open
+
+    # -- entry points --------------------------------------------------------------------------
+    def start(self, address: str, call_sid: str = "") -> VoiceReply:
+        """A new call: resume a dropped one from this number, or greet and ask the first question."""
+        conversation_id = self.s.conversations.open("voice", address)
+        record = self.s.conversations.get(conversation_id) or {}
+        state = self.states.load(conversation_id)
+        self._drop_pending(conversation_id, state)
+        resumable = state.resumable() and record.get("step") not in ("", "done", None)
+        state.silences = state.wait_rounds = state.resume_tries = 0
+        state.call_sid = call_sid
+        if not resumable:
+            state.mode = ""
+            return self._turn(conversation_id, state, "Bonjour")
+        expected = self._birth_yymm(conversation_id)
+        if not expected:  # nothing personal collected yet: nothing to protect
+            state.mode = ""
+            reply = VoiceReply().say(RESUMED_PLAIN)
+            return self._remember(conversation_id, state, self._again(state, reply))
+        state.mode, state.resume_expected = "resume_check", expected
+        reply = VoiceReply(listen=Listen("digits", "mai 1985, recommencer")).say(RESUME_CHECK)
+        return self._remember(conversation_id, state, reply)
+
+    def answer(self, address: str, digits: str = "", speech: str = "") -> VoiceReply:
+        """The person pressed keys and/or spoke (Twilio's `Digits` / `SpeechResult`)."""
+        conversation_id = self.s.conversations.open("voice", address)
+        state = self.states.load(conversation_id)
+        state.silences = 0
+        keys = (digits or "").strip()
+        text = (speech or "").strip()
+        words = plain_words(text)
+
+        if state.mode == "resume_check":
+            return self._resume_check(conversation_id, state, keys, text, words)
+        if keys == "0" or words in _ADVISOR_WORDS:
+            return self._to_advisor(conversation_id, state)
+        if keys == "*" or words in _REPEAT_WORDS:
+            return self._repeat(conversation_id, state)
+        if words in _WAIT_WORDS:
+            state.mode, state.wait_rounds = "wait", 0
+            self.states.save(conversation_id, state)
+            return VoiceReply(listen=Listen("wait", "c'est bon, je suis prêt")).say(WAIT)
+        if state.mode == "wait":
+            state.mode = ""
+            if keys == "1" or words in _READY_WORDS or not (keys or text):
+                return self._again(state, VoiceReply().say(LISTENING), conversation_id)
+        if state.mode == "confirm":
+            return self._confirm(conversation_id, state, keys, words)
+        if state.mode == "link":
+            return self._link_choice(conversation_id, state, keys, words)
+        return self._answer_step(conversation_id, state, keys, text)
+
+    def silence(self, address: str) -> VoiceReply:
+        """The gather ended without a key or a word."""
+        conversation_id = self.s.conversations.open("voice", address)
+        state = self.states.load(conversation_id)
+        if state.mode in ("wait", "link") and state.wait_rounds < MAX_WAIT_ROUNDS:
+            state.wait_rounds += 1
+            if state.mode == "link" and self._step(conversation_id) == "done":
+                return self._finished(conversation_id, state)
+            self.states.save(conversation_id, state)
+            if state.mode == "wait":
+                return VoiceReply(listen=Listen("wait", "c'est bon")).say(STILL_WAITING)
+            return VoiceReply(listen=Listen("menu", "c'est fait")).say(LINK_WAITING, LINK_MENU)
+        state.silences += 1
+        step = self._step(conversation_id)
+        if state.silences == 1:
+            return self._again(state, VoiceReply().say(NOT_HEARD), conversation_id)
+        if state.silences >= 4:
+            self.states.save(conversation_id, state)
+            return VoiceReply(hangup=True).say(GOODBYE_SILENT)
+        reply = VoiceReply().say(STILL_NOT_HEARD if state.silences == 2 else ADVISOR_OFFER)
+        if state.mode == "confirm":
+            reply.say(CONFIRM_OUTRO).listen = Listen("confirm", CONFIRM_HINTS)
+        elif state.mode == "link":
+            reply.say(LINK_MENU).listen = Listen("menu", "c'est fait")
+        elif state.mode == "resume_check":
+            reply.say(RESUME_RETRY).listen = Listen("digits", "mai 1985")
+        else:
+            prompt = prompt_for(step)
+            reply.say(prompt.simpler).listen = Listen(prompt.kind, hints_for(step))
+        self.states.save(conversation_id, state)
+        return reply
+
+    def dialed(self, address: str, status: str) -> VoiceReply:
+        """The transfer to an advisor ended (Twilio's `DialCallStatus`)."""
+        conversation_id = self.s.conversations.open("voice", address)
+        state = self.states.load(conversation_id)
+        if status == "completed":
+            return VoiceReply(hangup=True).say(GOODBYE)
+        return self._again(state, VoiceReply().say(TRANSFER_FAILED), conversation_id)
+
+    # -- the dialogue --------------------------------------------------------------------------
+    def _turn(self, conversation_id: str, state: CallState, text: str) -> VoiceReply:
+        """Sends `text` to the dialogue and says its replies; asks the next question the phone way."""
+        before = self._step(conversation_id)
+        replies = self.s.dialogue.handle(conversation_id, text, "voice")
+        return self._after_turn(conversation_id, state, replies, before)
+
+    def _after_turn(
+        self, conversation_id: str, state: CallState, replies: list[str], before: str
+    ) -> VoiceReply:
+        record = self.s.conversations.get(conversation_id) or {}
+        step = record.get("step") or ""
+        names = self.voice_responses()
+        said: list[str] = []
+        for text in replies:
+            name = names.get(text.strip(), "")
+            asked_below = step in PROMPTS and PROMPTS[step].question
+            if name.startswith("utter_ask_") and (asked_below or step in CREDENTIAL_STEPS):
+                continue  # the question is asked below, the phone way (or by the link page)
+            said.append(VOICE_RESPONSES.get(name) or phone_wording(text))
+        if step in CREDENTIAL_STEPS:
+            return self._offer_link(conversation_id, state, said)
+        reply = VoiceReply().say(*said)
+        if step == "done":
+            state.mode = ""
+            self.states.save(conversation_id, state)
+            reply.hangup = True
+            return reply.say(GOODBYE)
+        prompt = prompt_for(step)
+        retry = step == before and step in PROMPTS
+        question = prompt.simpler if retry else prompt.question
+        if question:
+            reply.say(question)
+        elif not said:
+            reply.say(LISTENING if prompt is FREE else prompt.simpler)
+        reply.listen = Listen(prompt.kind, hints_for(step))
+        state.mode = ""
+        return self._remember(conversation_id, state, reply)
+
+    def _answer_step(
+        self, conversation_id: str, state: CallState, keys: str, text: str
+    ) -> VoiceReply:
+        step = self._step(conversation_id)
+        if step in CREDENTIAL_STEPS:
+            return self._offer_link(conversation_id, state, [])
+        if keys in ("#", ""):
+            keys = ""
+        if not keys and not text:
+            return self.silence_like(conversation_id, state)
+        kind = prompt_for(step).kind
+        if kind == "code":
+            if keys:
+                typed = keypad_code(keys)
+                if typed.value is None:
+                    reply = VoiceReply(listen=Listen("code", hints_for(step)))
+                    return self._remember(conversation_id, state, reply.say(KEYS_NOT_UNDERSTOOD))
+                text = typed.value
+            check = check_code(text)
+            if check.value:
+                return self._read_back(
+                    conversation_id, state, "code", check.value, spell_code_groups(check.value)
+                )
+        elif kind == "digits":
+            given = keys or text
+            value, groups = self._digit_value(step, given)
+            if value:
+                return self._read_back(conversation_id, state, step, value, groups)
+            text = re.sub(r"\D", "", keys) if keys else text
+        elif kind == "menu" and keys:
+            text = keys[:1]
+        elif kind == "yes_no" and keys:
+            text = {"1": "oui", "2": "non"}.get(keys[:1], keys)
+        elif keys:
+            text = keys
+        return self._turn(conversation_id, state, text)
+
+    def silence_like(self, conversation_id: str, state: CallState) -> VoiceReply:
+        """Only # was pressed, or the recogniser heard nothing it could write down."""
+        self.states.save(conversation_id, state)
+        address = self.s.conversations.address(conversation_id) or ""
+        return self.silence(address)
+
+    @staticmethod
+    def _digit_value(step: str, given: str) -> tuple[str | None, list[str]]:
+        """A NIR or serial worth reading back (right length and shape), with its groups."""
+        if step == "nir":
+            check = check_nir(given)
+            if check.value:
+                return check.value, [digits_spoken(g) for g in nir_groups(check.value)]
+        elif step == "card_serial":
+            check = check_serial(given, "without_photo")
+            digits = re.sub(r"\D", "", spoken_to_digits(given))
+            value = check.value or (digits if len(digits) == 11 else None)
+            if value:
+                return value, [digits_spoken(g) for g in serial_groups(value)]
+        return None, []
+
+    # -- read back and confirm ----------------------------------------------------------------
+    def _read_back(
+        self, conversation_id: str, state: CallState, kind: str, value: str, groups: list[str]
+    ) -> VoiceReply:
+        self._drop_pending(conversation_id, state)
+        state.pending_ref = self.s.vault.put(
+            {"code": "code", "nir": "nir"}.get(kind, "tok"), value, conversation_id
+        )
+        state.mode = "confirm"
+        reply = VoiceReply(listen=Listen("confirm", CONFIRM_HINTS)).say(
+            HEARD.get(kind, "J'ai noté :")
+        )
+        reply.read_back(groups).say(CONFIRM_OUTRO)
+        return self._remember(conversation_id, state, reply)
+
+    def _confirm(self, conversation_id: str, state: CallState, keys: str, words: str) -> VoiceReply:
+        if keys[:1] == "1" or words in _YES:
+            value = (
+                self.s.vault.get(state.pending_ref, conversation_id) if state.pending_ref else None
+            )
+            self._drop_pending(conversation_id, state)
+            state.mode = ""
+            if value is None:  # the vault entry expired meanwhile: ask again
+                return self._ask(conversation_id, state, retry=False)
+            return self._turn(conversation_id, state, value)
+        if keys[:1] == "2" or words in _NO:
+            self._drop_pending(conversation_id, state)
+            state.mode = ""
+            return self._ask(conversation_id, state, retry=False, intro="D'accord, recommençons.")
+        reply = VoiceReply.from_json(state.last) if state.last else VoiceReply()
+        reply.prepend("Je n'ai pas compris votre réponse.")
+        self.states.save(conversation_id, state)
+        return reply
+
+    def _ask(
+        self, conversation_id: str, state: CallState, retry: bool, intro: str = ""
+    ) -> VoiceReply:
+        step = self._step(conversation_id)
+        prompt = prompt_for(step)
+        reply = VoiceReply(listen=Listen(prompt.kind, hints_for(step))).say(intro)
+        reply.say((prompt.simpler if retry else prompt.question) or prompt.simpler)
+        return self._remember(conversation_id, state, reply)
+
+    def _drop_pending(self, conversation_id: str, state: CallState) -> None:
+        if state.pending_ref:
+            self.s.vault.delete(state.pending_ref)
+            state.pending_ref = ""
+
+    # -- repeat, pause ------------------------------------------------------------------------
+    def _repeat(self, conversation_id: str, state: CallState) -> VoiceReply:
+        return self._again(state, VoiceReply().say(REPEAT), conversation_id)
+
+    def _again(
+        self, state: CallState, reply: VoiceReply, conversation_id: str | None = None
+    ) -> VoiceReply:
+        """`reply`'s lines, then the last question asked (or the current step's)."""
+        if state.last:
+            last = VoiceReply.from_json(state.last)
+            reply.lines += last.lines
+            reply.listen = last.listen
+        else:
+            step = self._step(conversation_id) if conversation_id else ""
+            prompt = prompt_for(step)
+            reply.say(prompt.question or prompt.simpler).listen = Listen(
+                prompt.kind, hints_for(step)
+            )
+        if conversation_id:
+            self.states.save(conversation_id, state)
+        return reply
+
+    def _remember(self, conversation_id: str, state: CallState, reply: VoiceReply) -> VoiceReply:
+        """Saves the state with `reply` as the question to repeat."""
+        if reply.listen is not None:
+            state.last = reply.to_json()
+        self.states.save(conversation_id, state)
+        return reply
+
+    # -- advisor -------------------------------------------------------------------------------
+    def _to_advisor(self, conversation_id: str, state: CallState) -> VoiceReply:
+        """The dialogue records the request (the advisor console lists the conversation, with
+        what was collected); the call is transferred when a number is set and advisors work."""
+        self._drop_pending(conversation_id, state)
+        state.mode = ""
+        before = self._step(conversation_id)
+        self.s.dialogue.handle(conversation_id, "conseiller", "voice")
+        number = self.s.settings.advisor_transfer_number
+        if number and self.advisors_open():
+            self.s.conversations.update(conversation_id, transferred="1")
+            self.states.save(conversation_id, state)
+            return VoiceReply(dial=number).say(TRANSFER)
+        reply = self._after_turn(conversation_id, state, [], before)
+        reply.prepend(NO_TRANSFER)
+        return self._remember(conversation_id, state, reply)
+
+    # -- identifier and password: a link by SMS -----------------------------------------------
+    def _offer_link(self, conversation_id: str, state: CallState, said: list[str]) -> VoiceReply:
+        address = self.s.conversations.address(conversation_id) or ""
+        reply = VoiceReply(listen=Listen("menu", "c'est fait, renvoyer")).say(*said)
+        if not is_mobile(address):
+            state.mode = ""
+            return self._remember(conversation_id, state, reply.say(NO_MOBILE))
+        state.mode, state.wait_rounds = "link", 0
+        if self._send_link(conversation_id, address):
+            reply.say(LINK_SENT, LINK_MENU)
+        else:
+            reply.say(LINK_FAILED)
+        return self._remember(conversation_id, state, reply)
+
+    def _send_link(self, conversation_id: str, address: str) -> bool:
+        token = self.links.issue(conversation_id)
+        url = self.s.settings.public_base_url + PAGE_PATH + token
+        try:
+            self.s.messenger.send_sms(address, to_gsm7(LINK_SMS.format(url=url)))
+        except MessagingError as error:
+            logger.warning("credentials link for %s not sent: %s", conversation_id, error)
+            return False
+        # An answer to that SMS continues this same conversation (same dialogue, same tracker).
+        self.s.conversations.link_channel("sms", address, conversation_id)
+        return True
+
+    def _link_choice(
+        self, conversation_id: str, state: CallState, keys: str, words: str
+    ) -> VoiceReply:
+        if self._step(conversation_id) == "done":
+            return self._finished(conversation_id, state)
+        if keys[:1] == "2" or words in _RESEND_WORDS:
+            return self._offer_link(conversation_id, state, [])
+        reply = VoiceReply(listen=Listen("menu", "c'est fait, renvoyer"))
+        if keys[:1] == "1" or words in _DONE_WORDS:
+            reply.say(LINK_NOT_YET)
+        return self._remember(conversation_id, state, reply.say(LINK_MENU))
+
+    def _finished(self, conversation_id: str, state: CallState) -> VoiceReply:
+        """The account was created on the link page: say so, with the dialogue's own words."""
+        state.mode = ""
+        self.states.save(conversation_id, state)
+        last = [
+            e["text"]
+            for e in self.s.conversations.transcript(conversation_id)[-3:]
+            if e.get("from") == "bot"
+        ]
+        reply = VoiceReply(hangup=True)
+        reply.say(*(phone_wording(t) for t in last[-1:]))
+        return reply.say(GOODBYE)
+
+    # -- resuming a dropped call ---------------------------------------------------------------
+    def _birth_yymm(self, conversation_id: str) -> str:
+        """Year and month of birth as the NIR's display mask shows them ("1 85 05 …" → "8505")."""
+        try:
+            masked = self.s.rasa.tracker_slots(conversation_id).get("nir_masked") or ""
+        except RasaUnavailable:
+            return ""
+        parts = str(masked).split()
+        if len(parts) < 3 or not (parts[1].isdigit() and parts[2].isdigit()):
+            return ""
+        return parts[1] + parts[2]
+
+    def _resume_check(
+        self, conversation_id: str, state: CallState, keys: str, text: str, words: str
+    ) -> VoiceReply:
+        if words in _RESTART_WORDS or state.resume_tries >= MAX_RESUME_TRIES:
+            return self._restart(conversation_id, state, "")
+        given = birth_month_year(text, keys)
+        expected = state.resume_expected
+        month_known = 1 <= int(expected[2:] or 0) <= 12
+        if (
+            given
+            and int(expected[:2]) == given[1]
+            and (not month_known or int(expected[2:]) == given[0])
+        ):
+            state.mode, state.resume_expected = "", ""
+            return self._again(state, VoiceReply().say(RESUMED), conversation_id)
+        state.resume_tries += 1
+        if state.resume_tries >= MAX_RESUME_TRIES:
+            return self._restart(conversation_id, state, RESUME_FAILED)
+        self.states.save(conversation_id, state)
+        return VoiceReply(listen=Listen("digits", "mai 1985, recommencer")).say(RESUME_RETRY)
+
+    def _restart(self, conversation_id: str, state: CallState, intro: str) -> VoiceReply:
+        state.mode, state.resume_expected, state.resume_tries = "", "", 0
+        state.last = None
+        reply = self._turn(conversation_id, state, "recommencer")
+        return reply.prepend(intro)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _step(self, conversation_id: str | None) -> str:
+        if not conversation_id:
+            return ""
+        return (self.s.conversations.get(conversation_id) or {}).get("step") or ""
+
+
+def responses_by_text(domain: dict[str, Any]) -> dict[str, str]:
+    """Dialogue reply text → response name, from the model's domain (texts without variables)."""
+    out: dict[str, str] = {}
+    for name, variants in (domain.get("responses") or {}).items():
+        for variant in variants or []:
+            text = (variant or {}).get("text")
+            if text and "{" not in text:
+                out.setdefault(text.strip(), name)
+    return out
