@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendError, BackendUnavailable
 from actions.form_base import latest_intent
+from actions.identity_guard import guarded_identity_check
 from actions.runtime import runtime
 from bot import replies
 
@@ -105,7 +106,7 @@ class ActionNextStep(Action):
             ]
             return Step(expired, route="identity")
         try:
-            identity = runtime().backend.check_identity(nir, code)
+            identity = guarded_identity_check(tracker.sender_id, tracker.events, nir, code)
         except BackendError as error:
             return self._identity_refused(dispatcher, error)
         ref = runtime().vault.put("tok", identity.activation_id, tracker.sender_id)

@@ -55,5 +55,5 @@ def runtime() -> Runtime:
         settings=settings,
         redis=client,
         vault=Vault(client, settings.vault_key, settings.vault_ttl_seconds),
-        backend=BackendClient(settings.backend_url),
+        backend=BackendClient(settings.backend_url, timeout=settings.backend_timeout_seconds),
     )

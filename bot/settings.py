@@ -28,6 +28,8 @@ DEFAULTS: dict[str, str] = {
     "VAULT_TTL_SECONDS": str(2 * 3600),
     "RASA_TIMEOUT_SECONDS": "20",
     "VOICE_TTS_VOICE": "Polly.Lea-Neural",
+    "TURN_DEADLINE_SECONDS": "10",
+    "BACKEND_TIMEOUT_SECONDS": "15",
 }
 
 
@@ -101,6 +103,11 @@ class Settings:
     vault_ttl_seconds: int
     #: Twilio <Say> voice for calls (a French one: Polly.Lea-Neural, Polly.Mathieu, Google.fr-FR-…)
     voice_tts_voice: str = "Polly.Lea-Neural"
+    #: a Twilio turn not over by then is answered with a holding message (Twilio waits 15 s)
+    turn_deadline_seconds: float = 10.0
+    #: how long the actions wait for the backend (longer than a turn's deadline: a slow
+    #: answer still arrives, by a later message, instead of a retry that would do it twice)
+    backend_timeout_seconds: float = 15.0
 
     @property
     def local_outbox(self) -> bool:
@@ -144,4 +151,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         conversation_retention_seconds=int(env["CONVERSATION_RETENTION_SECONDS"]),
         vault_ttl_seconds=int(env["VAULT_TTL_SECONDS"]),
         voice_tts_voice=env["VOICE_TTS_VOICE"],
+        turn_deadline_seconds=float(env["TURN_DEADLINE_SECONDS"]),
+        backend_timeout_seconds=float(env["BACKEND_TIMEOUT_SECONDS"]),
     )

@@ -3,7 +3,9 @@
 A conversation id is opaque (an HMAC of channel and number), never a phone number; the number
 itself is kept encrypted so that advisors' replies can reach the person. Transcripts hold the
 display form of messages (secrets already masked by the redaction). Every key expires after the
-retention period.
+retention period (`CONVERSATION_RETENTION_SECONDS`), and the index of recent conversations
+forgets ids older than that. `caller` is an HMAC of the number, the same on every channel: the
+identity-check throttles count per caller with it (it reaches the actions as Rasa metadata).
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ class ConversationStore:
     def _address_key(self, address: str) -> str:
         return hmac.new(self.secret, address.encode(), hashlib.sha256).hexdigest()[:32]
 
+    def caller_key(self, address: str) -> str:
+        """An opaque key of the person's number, the same for SMS and voice."""
+        return "k" + self._address_key(address)[:23]
+
     # -- records -------------------------------------------------------------------------------
     def open(self, channel: str, address: str) -> str:
         """Returns the conversation id for this person on this channel, creating it if needed."""
@@ -62,6 +68,7 @@ class ConversationStore:
                     "state": "bot",
                     "step": "",
                     "masked_from": masked,
+                    "caller": self.caller_key(address),
                     "address_enc": self.vault.encrypt(address),
                     "created_at": now_iso(),
                     "updated_at": now_iso(),
@@ -74,6 +81,7 @@ class ConversationStore:
         pipe = self.redis.pipeline()
         pipe.hset(f"conv:{conversation_id}", "updated_at", now_iso())
         pipe.zadd("conv:index", {conversation_id: time.time()})
+        pipe.zremrangebyscore("conv:index", "-inf", time.time() - self.retention)
         for suffix in ("", ":transcript"):
             pipe.expire(f"conv:{conversation_id}{suffix}", self.retention)
         pipe.execute()
@@ -96,7 +104,20 @@ class ConversationStore:
 
     def append(self, conversation_id: str, who: str, text: str) -> None:
         entry = json.dumps({"from": who, "text": text, "at": now_iso()}, ensure_ascii=False)
-        self.redis.rpush(f"conv:{conversation_id}:transcript", entry)
+        pipe = self.redis.pipeline()
+        pipe.rpush(f"conv:{conversation_id}:transcript", entry)
+        pipe.expire(f"conv:{conversation_id}:transcript", self.retention)
+        pipe.execute()
+
+    def clear_fields(self, conversation_id: str, *fields: str) -> None:
+        self.redis.hdel(f"conv:{conversation_id}", *fields)
+
+    def forget(self, conversation_id: str) -> None:
+        """Deletes the record, the transcript and the id in the index (erasure on request)."""
+        pipe = self.redis.pipeline()
+        pipe.delete(f"conv:{conversation_id}", f"conv:{conversation_id}:transcript")
+        pipe.zrem("conv:index", conversation_id)
+        pipe.execute()
 
     def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
         return [

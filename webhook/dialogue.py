@@ -1,19 +1,41 @@
 """One turn of a conversation, the same for every channel.
 
-redact secrets (by the step being asked) → transcript → Rasa → replies → transcript, and the
-conversation's step and state read back from the tracker. Turns of one conversation are
-serialised with a Redis lock so that two messages sent at once are answered in order.
+clean the text (NFKC, Unicode digits as ASCII, no control characters, 1600 characters at most)
+→ "supprimer mes données" (webhook/erasure.py) → redact secrets (by the step being asked) →
+transcript → Rasa → replies → transcript, and the conversation's step and state read back from
+the tracker. Turns of one conversation are serialised with a Redis lock so that two messages
+sent at once are answered in order.
+
+Faults never leave the person without an answer: Rasa down → `RASA_DOWN` (an apology, and the
+conversation joins the advisors' queue); the action server down (Rasa then answers nothing) →
+`ACTIONS_DOWN`, the same promise; a turn still waiting for the lock of the previous one after
+`turn_lock`'s timeout → `BUSY`.
+
+Channels that must answer within a deadline (Twilio gives up on a webhook after 15 s) call
+`handle_within(conversation_id, text, channel, deadline_seconds, deliver)`: the turn runs in a
+worker thread; when it is not over by the deadline the caller gets `[HOLDING]` to answer with
+at once, and `deliver(replies)` is called with the real replies when the turn ends (SMS: the
+Messages API, voice: a call update or the next `<Redirect>`). The turn runs once whatever
+happens: Twilio's retries are dropped by MessageSid (or CallSid + turn) before this is called.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+import requests
+from redis.exceptions import LockError
+
+from bot.french_numbers import normalize_characters
 from bot.redaction import redact
 from bot.vault import Vault
 from webhook.conversations import ConversationStore
+from webhook.erasure import ConversationEraser, ErasureFlow
 from webhook.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -22,6 +44,24 @@ RASA_DOWN = (
     "Désolé, l'assistant rencontre un problème technique. Votre demande est transmise à un "
     "conseiller, qui vous répondra ici. Vous pouvez aussi réessayer dans quelques minutes."
 )
+ACTIONS_DOWN = (
+    "Désolé, l'assistant rencontre un problème technique et ne peut pas continuer pour "
+    "l'instant. Vos réponses sont gardées. Un conseiller va vous répondre ici ; vous pouvez "
+    "aussi écrire CONTINUER dans quelques minutes."
+)
+HOLDING = "Un instant, je vérifie vos informations. Je vous réponds dans un prochain message."
+LATE_FAILURE = (
+    "Désolé, un problème technique nous empêche de vous répondre. Écrivez CONTINUER dans "
+    "quelques minutes, ou CONSEILLER pour parler à quelqu'un."
+)
+BUSY = "Votre message précédent est encore en cours de traitement. Renvoyez celui-ci dans un instant."
+MAX_TEXT = 1600
+
+
+def clean_text(text: str) -> str:
+    """What a turn works on: NFKC ("１２３" → "123"), every Unicode digit as ASCII, no control
+    or zero-width characters, at most `MAX_TEXT` characters."""
+    return normalize_characters(text[: MAX_TEXT * 2])[:MAX_TEXT]
 
 
 def current_step(slots: dict[str, Any]) -> str:
@@ -35,31 +75,124 @@ class Dialogue:
     #: advisor console tells people when advisors are away); set by `webhook.advisor.init_app`.
     on_waiting: Callable[[str], list[str]] | None = None
 
-    def __init__(self, rasa: RasaClient, vault: Vault, conversations: ConversationStore) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        vault: Vault,
+        conversations: ConversationStore,
+        action_health_url: str | None = None,
+    ) -> None:
         self.rasa = rasa
         self.vault = vault
         self.conversations = conversations
+        self.action_health_url = action_health_url
+        self.eraser = ConversationEraser(conversations.redis, vault, conversations)
+        self.erasure = ErasureFlow(self.eraser, conversations)
+        self._workers = ThreadPoolExecutor(max_workers=32, thread_name_prefix="turn")
 
     def handle(self, conversation_id: str, text: str, channel: str) -> list[str]:
         """Runs one person's message through the assistant; returns the replies to send."""
+        text = clean_text(text)
+        try:
+            with self.conversations.turn_lock(conversation_id):
+                return self._turn(conversation_id, text, channel)
+        except LockError:
+            logger.warning("turn lock of %s not acquired in time", conversation_id)
+            return [BUSY]
+
+    def handle_within(
+        self,
+        conversation_id: str,
+        text: str,
+        channel: str,
+        deadline_seconds: float,
+        deliver: Callable[[list[str]], None],
+    ) -> list[str]:
+        """`handle`, answered within `deadline_seconds`: the replies, or `[HOLDING]` and then
+        `deliver(replies)` from a worker thread once the turn is over (see the module doc)."""
+        future = self._workers.submit(self.handle, conversation_id, text, channel)
+        try:
+            return future.result(timeout=deadline_seconds)
+        except FutureTimeout:
+            pass
+        logger.info("turn of %s over its deadline: holding message sent", conversation_id)
+        self.conversations.append(conversation_id, "bot", HOLDING)
+        future.add_done_callback(lambda done: self._deliver_late(conversation_id, done, deliver))
+        return [HOLDING]
+
+    def erase(self, conversation_id: str) -> None:
+        """Deletes everything kept for the conversation, at once (no confirmation asked)."""
         with self.conversations.turn_lock(conversation_id):
-            record = self.conversations.get(conversation_id) or {}
-            redacted = redact(text, record.get("step") or None, self.vault, conversation_id)
-            self.conversations.append(conversation_id, "person", redacted.display)
-            if record.get("state") == "advisor":
-                return []  # an advisor has the conversation: the bot stays silent
-            try:
-                messages = self.rasa.send(conversation_id, redacted.text, {"channel": channel})
-            except RasaUnavailable as error:
-                logger.error("rasa unavailable for %s: %s", conversation_id, error)
-                self.conversations.update(conversation_id, state="waiting")
-                self.conversations.append(conversation_id, "bot", RASA_DOWN)
-                return [RASA_DOWN]
-            replies = [m["text"] for m in messages if m.get("text")]
-            replies += self._sync_state(conversation_id, record)
-            for reply in replies:
-                self.conversations.append(conversation_id, "bot", reply)
-            return replies
+            self.eraser.erase(conversation_id)
+
+    def _deliver_late(
+        self, conversation_id: str, done: Future, deliver: Callable[[list[str]], None]
+    ) -> None:
+        error = done.exception()
+        if error is not None:
+            logger.error(
+                "late turn of %s failed: %s\n%s",
+                conversation_id,
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+        replies = done.result() if error is None else [LATE_FAILURE]
+        if not replies:
+            return
+        try:
+            deliver(replies)
+        except Exception as failure:  # noqa: BLE001 - logged; nothing else can be done here
+            logger.error("late replies of %s not delivered: %s", conversation_id, failure)
+
+    def _turn(self, conversation_id: str, text: str, channel: str) -> list[str]:
+        record = self.conversations.get(conversation_id) or {}
+        erasure = self.erasure.turn(conversation_id, text, record)
+        if erasure is not None:
+            if self.conversations.get(conversation_id) is not None:  # not erased
+                self.conversations.append(conversation_id, "person", text)
+                for reply in erasure:
+                    self.conversations.append(conversation_id, "bot", reply)
+            return erasure
+        redacted = redact(text, record.get("step") or None, self.vault, conversation_id)
+        self.conversations.append(conversation_id, "person", redacted.display)
+        if record.get("state") == "advisor":
+            return []  # an advisor has the conversation: the bot stays silent
+        metadata = {"channel": channel, "caller": record.get("caller", "")}
+        try:
+            messages = self.rasa.send(conversation_id, redacted.text, metadata)
+        except RasaUnavailable as error:
+            logger.error("rasa unavailable for %s: %s", conversation_id, error)
+            return self._apologise(conversation_id, RASA_DOWN)
+        replies = [m["text"] for m in messages if m.get("text")]
+        if not replies and not self._actions_healthy():
+            logger.error("action server down during a turn of %s", conversation_id)
+            return self._apologise(conversation_id, ACTIONS_DOWN)
+        replies += self._sync_state(conversation_id, record)
+        for reply in replies:
+            self.conversations.append(conversation_id, "bot", reply)
+        return replies
+
+    def _apologise(self, conversation_id: str, apology: str) -> list[str]:
+        """A fault: the person is told, and the conversation joins the advisors' queue."""
+        self.conversations.update(conversation_id, state="waiting")
+        replies = [apology]
+        if self.on_waiting is not None:
+            replies += self.on_waiting(conversation_id)
+        else:
+            self.conversations.mark_waiting_since(conversation_id)
+        for reply in replies:
+            self.conversations.append(conversation_id, "bot", reply)
+        return replies
+
+    def _actions_healthy(self) -> bool:
+        """Rasa answers nothing when a custom action fails (it logs and goes on): a turn
+        without replies is a fault when the action server does not answer either."""
+        if not self.action_health_url:
+            return True
+        try:
+            return requests.get(self.action_health_url, timeout=1.5).status_code == 200
+        except requests.RequestException:
+            return False
 
     def _sync_state(self, conversation_id: str, record: dict[str, str]) -> list[str]:
         try:

@@ -42,7 +42,14 @@ class Services:
             rasa=rasa,
             conversations=conversations,
             messenger=Messenger.from_settings(settings, client),
-            dialogue=Dialogue(rasa, vault, conversations),
+            dialogue=Dialogue(
+                rasa,
+                vault,
+                conversations,
+                # rasa-sdk's own liveness route (our /healthz also checks the backend).
+                action_health_url=settings.action_endpoint_url.rsplit("/webhook", 1)[0]
+                + "/health",
+            ),
         )
 
 

@@ -2,17 +2,27 @@
 
 Replies are joined into one message and written in GSM-7 where French allows (a UCS-2 SMS
 holds 70 characters instead of 160, so one "ê" can double the cost). STOP / ARRET opt out.
+
+Every request gets a 200 TwiML answer once its signature is checked: bad input (empty, media,
+control characters, a `From` that is not a number) gets a French explanation, a turn over
+`TURN_DEADLINE_SECONDS` a holding message (the result follows through the Messages API), and a
+fault (Redis down, a bug) an apology rather than a 5xx. The person's text only ever reaches
+TwiML as element text, escaped by the `twilio` library.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 import phonenumbers
+import redis
 from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.exceptions import HTTPException
 
+from bot.french_numbers import normalize_characters
 from bot.sms_text import to_gsm7
 from webhook.services import services
 from webhook.twilio_security import twilio_signed
@@ -28,11 +38,20 @@ OPTED_OUT = (
 OPTED_IN = "Les SMS de l'assistant Mon espace santé sont réactivés. Écrivez BONJOUR pour commencer."
 MEDIA = "Je ne peux lire que du texte : écrivez votre réponse dans un SMS, s'il vous plaît."
 EMPTY = "Votre message est vide. Écrivez BONJOUR pour commencer, ou AIDE."
+NO_NUMBER = (
+    "Je ne peux pas vous répondre : votre numéro n'est pas reconnu. Écrivez depuis un téléphone "
+    "mobile, ou appelez le 34 22."
+)
+FAULT = (
+    "Désolé, l'assistant rencontre un problème technique. Réessayez dans quelques minutes, ou "
+    "appelez le 34 22 (lun-ven 8h30-17h)."
+)
 MAX_BODY = 1600
 
 
 def normalise_address(raw: str) -> str:
     """E.164 for a phone number (French formats accepted); the raw value otherwise."""
+    raw = normalize_characters(raw or "")
     try:
         number = phonenumbers.parse(raw, "FR")
         if phonenumbers.is_possible_number(number):
@@ -40,6 +59,10 @@ def normalise_address(raw: str) -> str:
     except phonenumbers.NumberParseException:
         pass
     return raw.strip()[:64] or "inconnu"
+
+
+def is_phone_number(address: str) -> bool:
+    return address.startswith("+") and address[1:].isdigit()
 
 
 def sms_reply(texts: list[str]) -> Response:
@@ -50,9 +73,16 @@ def sms_reply(texts: list[str]) -> Response:
     return Response(str(twiml), mimetype="text/xml")
 
 
-def run_sms_turn(address: str, body: str, num_media: int = 0) -> list[str]:
-    """What the person receives for one SMS (shared by Twilio and the local simulator)."""
+def run_sms_turn(
+    address: str, body: str, num_media: int = 0, deadline_seconds: float | None = None
+) -> list[str]:
+    """What the person receives for one SMS (shared by Twilio and the local simulator).
+
+    With `deadline_seconds`, a longer turn answers a holding message and sends its result
+    through the Messages API (or the local outbox) when it is over.
+    """
     s = services()
+    body = normalize_characters(body[: MAX_BODY * 2])
     keyword = re.sub(r"\s+", " ", body.strip().lower())
     if keyword in STOP_WORDS:
         s.conversations.set_opted_out(address, True)
@@ -67,7 +97,17 @@ def run_sms_turn(address: str, body: str, num_media: int = 0) -> list[str]:
     if not body.strip():
         return [EMPTY]
     conversation_id = s.conversations.open("sms", address)
-    return s.dialogue.handle(conversation_id, body[:MAX_BODY], "sms")
+    if deadline_seconds is None or not is_phone_number(address):
+        return s.dialogue.handle(conversation_id, body[:MAX_BODY], "sms")
+    messenger, conversations = s.messenger, s.conversations
+
+    def deliver(replies: list[str]) -> None:
+        if not conversations.is_opted_out(address):
+            messenger.send_sms(address, to_gsm7("\n".join(replies)))
+
+    return s.dialogue.handle_within(
+        conversation_id, body[:MAX_BODY], "sms", deadline_seconds, deliver
+    )
 
 
 @blueprint.post("/twilio/sms")
@@ -77,12 +117,30 @@ def incoming_sms() -> Response:
     if message_sid and not services().conversations.first_delivery(f"sms:{message_sid}"):
         return sms_reply([])  # Twilio retried a message already handled
     address = normalise_address(request.form.get("From", ""))
+    if not is_phone_number(address):
+        logger.warning("sms from an address that is not a phone number: refused")
+        return sms_reply([NO_NUMBER])
     try:
         num_media = int(request.form.get("NumMedia", "0") or 0)
     except ValueError:
         num_media = 0
-    replies = run_sms_turn(address, request.form.get("Body", ""), num_media)
+    deadline = services().settings.turn_deadline_seconds
+    replies = run_sms_turn(address, request.form.get("Body", ""), num_media, deadline)
     return sms_reply(replies)
+
+
+@blueprint.errorhandler(redis.RedisError)
+@blueprint.errorhandler(Exception)
+def fault(error: Exception) -> Response:
+    """A fault answers an apology in TwiML, never a 5xx (and logs no message text)."""
+    if isinstance(error, HTTPException):  # 403 for a bad signature, 405, 413: kept
+        return error  # type: ignore[return-value]
+    logger.error(
+        "sms turn failed: %s\n%s",
+        type(error).__name__,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
+    return sms_reply([FAULT])
 
 
 @blueprint.post("/twilio/sms/status")

@@ -1,0 +1,102 @@
+"""The assistant's own throttles on identity checks, on top of the backend's per-NIR lockout.
+
+An attacker who tries many NIRs (or many codes for many NIRs) from one phone never trips the
+per-NIR lockout, so failed checks are also counted per conversation, per caller (an HMAC of the
+phone number, the same on SMS and voice, sent by the webhook as Rasa metadata) and overall (a
+burst of failures across everyone, e.g. a botnet). Over a limit, checks are refused before the
+backend is asked, with the backend's own `identity_locked` refusal, so the person hears the
+same answer as for a locked NIR. Only failures count: unknown NIR and wrong code are one
+outcome (`identity_mismatch`), so this says nothing about which it was. Counters live in Redis
+under `throttle:` keys that expire on their own (fixed windows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from actions.backend_client import BackendError, IdentityOk
+from actions.runtime import runtime
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`failures` within `window` seconds lock the scope's key for `lockout` seconds."""
+
+    scope: str
+    failures: int
+    window: int
+    lockout: int
+
+
+LIMITS = (
+    Limit("conversation", failures=5, window=30 * 60, lockout=30 * 60),
+    Limit("caller", failures=10, window=60 * 60, lockout=60 * 60),
+    Limit("overall", failures=200, window=5 * 60, lockout=5 * 60),
+)
+
+
+class IdentityGuard:
+    def __init__(self, client: redis.Redis, limits: tuple[Limit, ...] = LIMITS) -> None:
+        self.redis = client
+        self.limits = limits
+
+    @staticmethod
+    def _keys(limit: Limit, key: str) -> tuple[str, str]:
+        return f"throttle:idcheck:{limit.scope}:{key}", f"throttle:idcheck:lock:{limit.scope}:{key}"
+
+    def _scoped(self, conversation_id: str, caller: str) -> list[tuple[Limit, str]]:
+        values = {"conversation": conversation_id, "caller": caller, "overall": "all"}
+        return [(limit, values[limit.scope]) for limit in self.limits if values[limit.scope]]
+
+    def locked_for(self, conversation_id: str, caller: str) -> int | None:
+        """Seconds left while any of the scopes is locked, else None."""
+        pipe = self.redis.pipeline()
+        for limit, key in self._scoped(conversation_id, caller):
+            pipe.ttl(self._keys(limit, key)[1])
+        left = [ttl for ttl in pipe.execute() if ttl and ttl > 0]
+        return max(left) if left else None
+
+    def record_failure(self, conversation_id: str, caller: str) -> None:
+        scoped = self._scoped(conversation_id, caller)
+        pipe = self.redis.pipeline()
+        for limit, key in scoped:
+            counter, _ = self._keys(limit, key)
+            pipe.set(counter, 0, ex=limit.window, nx=True)  # a window opens with the first
+            pipe.incr(counter)
+        counts = pipe.execute()[1::2]
+        pipe = self.redis.pipeline()
+        for (limit, key), count in zip(scoped, counts, strict=True):
+            if count >= limit.failures:
+                counter, lock = self._keys(limit, key)
+                pipe.set(lock, b"1", ex=limit.lockout)
+                pipe.delete(counter)
+        pipe.execute()
+
+
+def caller_of(events: list[dict[str, Any]]) -> str:
+    """The caller key the webhook put in the metadata of the latest message ("" if none)."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            return str(metadata.get("caller") or "")[:64]
+    return ""
+
+
+def guarded_identity_check(
+    conversation_id: str, events: list[dict[str, Any]], nir: str, code: str
+) -> IdentityOk:
+    """`BackendClient.check_identity`, refused (`identity_locked`) while a throttle is locked."""
+    guard = IdentityGuard(runtime().redis)
+    caller = caller_of(events)
+    retry_after = guard.locked_for(conversation_id, caller)
+    if retry_after is not None:
+        raise BackendError(423, "identity_locked", {"retry_after_seconds": retry_after})
+    try:
+        return runtime().backend.check_identity(nir, code)
+    except BackendError as error:
+        if error.code == "identity_mismatch":
+            guard.record_failure(conversation_id, caller)
+        raise

@@ -1,0 +1,101 @@
+""""Supprimer mes données": a person erases what the assistant keeps about their conversation.
+
+Handled by the webhook before Rasa, the same on every channel (`Dialogue.handle` calls
+`ErasureFlow.turn`): the request is confirmed first (a "oui" erases, a "non" keeps everything),
+then the Rasa tracker, the conversation record and transcript, and the person's vault entries
+are deleted. Kept: the STOP opt-out (an HMAC of the number, needed to respect it), the
+identity-check throttles (they expire on their own; erasing them would reset an attacker's
+count) and the advisors' audit stream (opaque ids only). The activation itself lives in the
+national service: erasing the conversation does not undo it, and the person is told so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import redis
+
+from bot.french_numbers import strip_accents
+from bot.vault import Vault
+from webhook.conversations import ConversationStore
+
+logger = logging.getLogger(__name__)
+
+#: Rasa's RedisTrackerStore keys: "tracker:" + sender id (endpoints.yml).
+TRACKER_KEY_PREFIX = "tracker:"
+
+CONFIRM = (
+    "Voulez-vous supprimer cette conversation et tout ce que vous y avez donné (numéro de "
+    "sécurité sociale, code, réponses) ? Votre espace Mon espace santé n'est pas modifié. "
+    "Répondez OUI pour supprimer, ou NON pour continuer."
+)
+ERASED = (
+    "C'est fait : cette conversation et vos données ont été supprimées de l'assistant. "
+    "Écrivez BONJOUR pour recommencer."
+)
+KEPT = "Rien n'a été supprimé. Reprenons : écrivez RÉPÉTER pour revoir la question."
+
+_REQUEST = re.compile(
+    r"^(je veux |je voudrais |merci de |pouvez vous |veuillez )?"
+    r"(supprime[rz]?|efface[rz]?|oublie[rz]?|detruire|detruisez)"
+    r" (toutes |tout )?(mes|les|ces) (donnees|informations|infos)( personnelles)?"
+    r"( svp| s il vous plait)?$"
+)
+_YES = frozenset({"oui", "o", "ok", "d accord", "oui supprimer", "supprimer", "je confirme"})
+_NO = frozenset({"non", "n", "non merci", "annuler", "continuer", "garder"})
+
+
+def _words(text: str) -> str:
+    """Lower case, no accents, no punctuation, single spaces: "Supprimer mes données !" →
+    "supprimer mes donnees"."""
+    letters = "".join(c if c.isalnum() else " " for c in strip_accents(text.lower()))
+    return " ".join(letters.split())
+
+
+def is_erasure_request(text: str) -> bool:
+    """True for "supprimer mes données", "effacez mes informations svp"… typed or said alone."""
+    return bool(_REQUEST.match(_words(text)))
+
+
+class ConversationEraser:
+    """Deletes everything kept for one conversation (call it under the turn lock)."""
+
+    def __init__(self, client: redis.Redis, vault: Vault, conversations: ConversationStore):
+        self.redis = client
+        self.vault = vault
+        self.conversations = conversations
+
+    def erase(self, conversation_id: str) -> None:
+        pipe = self.redis.pipeline()
+        pipe.delete(TRACKER_KEY_PREFIX + conversation_id)
+        pipe.execute()
+        self.conversations.forget(conversation_id)
+        self.vault.forget_conversation(conversation_id)
+        logger.info("conversation %s erased at the person's request", conversation_id)
+
+
+class ErasureFlow:
+    """The two turns of an erasure: the request (asks for confirmation), then the answer."""
+
+    PENDING_FIELD = "erasure_pending"
+
+    def __init__(self, eraser: ConversationEraser, conversations: ConversationStore) -> None:
+        self.eraser = eraser
+        self.conversations = conversations
+
+    def turn(self, conversation_id: str, text: str, record: dict[str, str]) -> list[str] | None:
+        """The replies when this message is part of an erasure, else None (a normal turn)."""
+        if is_erasure_request(text):
+            self.conversations.update(conversation_id, **{self.PENDING_FIELD: "1"})
+            return [CONFIRM]
+        if not record.get(self.PENDING_FIELD):
+            return None
+        self.conversations.clear_fields(conversation_id, self.PENDING_FIELD)
+        answer = _words(text)
+        if answer in _YES:
+            self.eraser.erase(conversation_id)
+            return [ERASED]
+        if answer in _NO:
+            return [KEPT]
+        return None  # anything else: the erasure is dropped and the message handled as usual
