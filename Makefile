@@ -9,7 +9,7 @@ MODEL     := models/mes.tar.gz
 RASA      := env TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONHASHSEED=0 $(VENV)/bin/rasa
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format train validate test-stories test-python nlu-eval seed constraints clean browser
+.PHONY: help run test lint format train validate test-stories test-python nlu-eval seed constraints clean browser bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ test: validate test-stories test-python ## Everything CI runs
 
 nlu-eval: $(DEPS) ## Train NLU on a split and report intent and entity scores on held-out data
 	$(VPY) scripts/nlu_eval.py
+
+bench: $(DEPS) train ## Benchmark concurrent SMS activations (latency, turns/s, memory) -> var/bench/; BENCH_ARGS=--attach|--train|--levels 1,10
+	$(VPY) -m bench $(BENCH_ARGS)
 
 lint: $(DEPS) ## ruff check + format check
 	$(VENV)/bin/ruff check .

@@ -1,26 +1,48 @@
-"""Serves every action of this package with rasa-sdk, plus `/healthz` (CONTRACT.md).
+"""Serves every action of this package with rasa-sdk, plus `/healthz` (CONTRACT.md) and `/metrics`.
 
 `rasa run actions` binds every interface and has no health route that checks dependencies,
-hence this small wrapper around `rasa_sdk.endpoint.create_app`.
+hence this small wrapper around `rasa_sdk.endpoint.create_app`. A middleware times every action
+call, records what it set (`actions/metrics.py`) and binds the conversation id to the JSON log
+lines of that call.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import time
 
+from bot.jsonlog import bind_conversation, configure_logging
 from bot.settings import load_settings
 
 
 def main() -> None:
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
     from rasa_sdk.endpoint import create_app
     from sanic.response import json as json_response
+    from sanic.response import raw
 
+    from actions.metrics import observe_action
     from actions.runtime import runtime
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging("actions")
     settings = load_settings()
     app = create_app("actions", cors_origins=None)
+
+    @app.middleware("request")
+    async def start_call(request):  # type: ignore[no-untyped-def]
+        request.ctx.started = time.perf_counter()
+        request.ctx.action = None
+        if request.path == "/webhook" and request.method == "POST":
+            call = request.json if isinstance(request.json, dict) else {}
+            request.ctx.action = str(call.get("next_action") or "unknown")
+            bind_conversation(call.get("sender_id"))
+
+    @app.middleware("response")
+    async def end_call(request, response):  # type: ignore[no-untyped-def]
+        action = getattr(request.ctx, "action", None)
+        if action:
+            elapsed = time.perf_counter() - request.ctx.started
+            observe_action(action, response.status, elapsed, response.body)
 
     async def healthz(request):  # type: ignore[no-untyped-def]
         """200 when Redis (the vault) and the backend answer."""
@@ -30,5 +52,9 @@ def main() -> None:
             return json_response({"status": "not ready", "problems": problems}, status=503)
         return json_response({"status": "ok"})
 
+    async def metrics(request):  # type: ignore[no-untyped-def]
+        return raw(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+
     app.add_route(healthz, "/healthz", methods=["GET"])
+    app.add_route(metrics, "/metrics", methods=["GET"])
     app.run(host="127.0.0.1", port=settings.action_port, workers=1, access_log=False)

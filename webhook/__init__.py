@@ -16,7 +16,7 @@ from bot.settings import Settings, load_settings
 def create_app(
     settings: Settings | None = None, test_config: dict[str, Any] | None = None
 ) -> Flask:
-    from webhook import advisor, health, simulator, sms, voice
+    from webhook import advisor, health, metrics, simulator, sms, voice
     from webhook.services import Services
 
     settings = settings or load_settings()
@@ -34,4 +34,5 @@ def create_app(
     app.register_blueprint(simulator.blueprint)
     advisor.init_app(app)  # the advisor console: its blueprints and `flask advisor`
     voice.init_app(app)  # Twilio Voice calls and the caller's credentials page
+    metrics.init_app(app)  # GET /metrics, turn latency, one JSON log line per Twilio turn
     return app

@@ -32,10 +32,12 @@ import requests
 from redis.exceptions import LockError
 
 from bot.french_numbers import normalize_characters
+from bot.jsonlog import bind_conversation
 from bot.redaction import redact
 from bot.vault import Vault
 from webhook.conversations import ConversationStore
 from webhook.erasure import ConversationEraser, ErasureFlow
+from webhook.metrics import record_rasa_down, record_step_change
 from webhook.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -54,7 +56,9 @@ LATE_FAILURE = (
     "Désolé, un problème technique nous empêche de vous répondre. Écrivez CONTINUER dans "
     "quelques minutes, ou CONSEILLER pour parler à quelqu'un."
 )
-BUSY = "Votre message précédent est encore en cours de traitement. Renvoyez celui-ci dans un instant."
+BUSY = (
+    "Votre message précédent est encore en cours de traitement. Renvoyez celui-ci dans un instant."
+)
 MAX_TEXT = 1600
 
 
@@ -92,6 +96,7 @@ class Dialogue:
 
     def handle(self, conversation_id: str, text: str, channel: str) -> list[str]:
         """Runs one person's message through the assistant; returns the replies to send."""
+        bind_conversation(conversation_id)  # every log line of this turn carries the id
         text = clean_text(text)
         try:
             with self.conversations.turn_lock(conversation_id):
@@ -110,6 +115,7 @@ class Dialogue:
     ) -> list[str]:
         """`handle`, answered within `deadline_seconds`: the replies, or `[HOLDING]` and then
         `deliver(replies)` from a worker thread once the turn is over (see the module doc)."""
+        bind_conversation(conversation_id)  # the request's own log lines carry the id too
         future = self._workers.submit(self.handle, conversation_id, text, channel)
         try:
             return future.result(timeout=deadline_seconds)
@@ -162,6 +168,7 @@ class Dialogue:
             messages = self.rasa.send(conversation_id, redacted.text, metadata)
         except RasaUnavailable as error:
             logger.error("rasa unavailable for %s: %s", conversation_id, error)
+            record_rasa_down(channel, record.get("state", "bot"))
             return self._apologise(conversation_id, RASA_DOWN)
         replies = [m["text"] for m in messages if m.get("text")]
         if not replies and not self._actions_healthy():
@@ -204,6 +211,10 @@ class Dialogue:
         if slots.get("handoff_reason") and record.get("state", "bot") == "bot":
             fields["state"] = "waiting"
         self.conversations.update(conversation_id, **fields)
+        handoff = (slots.get("handoff_reason") or "asked") if "state" in fields else None
+        record_step_change(
+            record.get("channel", ""), record.get("step", ""), fields["step"], handoff
+        )
         if fields.get("state") == "waiting" and self.on_waiting is not None:
             return self.on_waiting(conversation_id)
         return []

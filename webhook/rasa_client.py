@@ -1,11 +1,23 @@
-"""Client of the Rasa server: the REST channel for turns, the token-protected API for trackers."""
+"""Client of the Rasa server: the REST channel for turns, the token-protected API for trackers.
+
+Every request carries `X-Conversation-Id`, so that a router in front of several Rasa servers
+(HAProxy, ingress-nginx: docs/SCALING.md) sends all the turns of one conversation to the same
+one. Connections are kept alive in a pool as large as the webhook's concurrency: with requests'
+default of 10, an 11th concurrent turn would open (and then drop) a new connection.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import quote
 
 import requests
+from requests.adapters import HTTPAdapter
+
+from webhook.metrics import RASA_SECONDS
+
+POOL_SIZE = 128
 
 
 class RasaUnavailable(Exception):
@@ -18,33 +30,44 @@ class RasaClient:
         self.token = token
         self.timeout = timeout
         self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
     def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """One user turn; returns the bot's messages ({"text": ...}, {"custom": ...})."""
+        started = time.perf_counter()
         try:
             response = self.session.post(
                 f"{self.base_url}/webhooks/rest/webhook",
                 json={"sender": sender, "message": text, "metadata": metadata or {}},
+                headers={"X-Conversation-Id": sender},
                 timeout=self.timeout,
             )
         except requests.RequestException as error:
             raise RasaUnavailable(f"{type(error).__name__} (Rasa unreachable)") from error
+        finally:
+            RASA_SECONDS.labels("message").observe(time.perf_counter() - started)
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered {response.status_code}")
         return list(response.json() or [])
 
     def tracker_slots(self, sender: str) -> dict[str, Any]:
         """Current slots and active loop of a conversation (no events: they are not needed)."""
+        started = time.perf_counter()
         try:
             response = self.session.get(
                 f"{self.base_url}/conversations/{quote(sender, safe='')}/tracker",
                 params={"include_events": "NONE", "token": self.token},
+                headers={"X-Conversation-Id": sender},
                 timeout=self.timeout,
             )
         except requests.RequestException as error:
             raise RasaUnavailable(f"{type(error).__name__} (Rasa unreachable)") from error
+        finally:
+            RASA_SECONDS.labels("tracker").observe(time.perf_counter() - started)
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered {response.status_code}")
         tracker = response.json()
@@ -54,7 +77,9 @@ class RasaClient:
 
     def append_events(self, sender: str, events: list[dict[str, Any]]) -> None:
         """Appends events to a tracker (pause, resume, slot, action_listen), as given."""
-        self._call_api("POST", f"/conversations/{quote(sender, safe='')}/tracker/events", events)
+        self._call_api(
+            "POST", f"/conversations/{quote(sender, safe='')}/tracker/events", events, sender
+        )
 
     def execute_action(self, sender: str, name: str) -> list[dict[str, Any]]:
         """Runs one action (or response) in a conversation; returns the bot's messages.
@@ -62,7 +87,7 @@ class RasaClient:
         Rasa then predicts nothing more: the caller decides what follows.
         """
         body = self._call_api(
-            "POST", f"/conversations/{quote(sender, safe='')}/execute", {"name": name}
+            "POST", f"/conversations/{quote(sender, safe='')}/execute", {"name": name}, sender
         )
         return list(body.get("messages") or [])
 
@@ -70,14 +95,16 @@ class RasaClient:
         """The trained model's domain (actions, responses, forms), as JSON."""
         return self._call_api("GET", "/domain")
 
-    def _call_api(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+    def _call_api(
+        self, method: str, path: str, body: Any = None, conversation_id: str = ""
+    ) -> dict[str, Any]:
         try:
             response = self.session.request(
                 method,
                 self.base_url + path,
                 params={"include_events": "NONE", "token": self.token},
                 json=body,
-                headers={"Accept": "application/json"},
+                headers={"Accept": "application/json", "X-Conversation-Id": conversation_id},
                 timeout=self.timeout,
             )
         except requests.RequestException as error:

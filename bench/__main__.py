@@ -1,0 +1,179 @@
+"""`python -m bench` (`make bench`): see bench/__init__.py and docs/BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.conversation import Target
+from bench.load import run_level
+from bench.report import summarise, write
+from bench.resources import MemorySampler
+
+ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
+
+
+def attached_target() -> Target:
+    """The stack `make run` started (settings from the environment and `.env`)."""
+    from bot.settings import load_settings, resolved_environment
+
+    settings = load_settings()
+    env = resolved_environment()
+    return Target(
+        webhook_url=env["WEBHOOK_URL"].rstrip("/"),
+        public_base_url=settings.public_base_url,
+        auth_token=settings.twilio_auth_token,
+        backend_url=settings.backend_url,
+        admin_token=settings.backend_admin_token,
+        ports={
+            "webhook": [settings.webhook_port],
+            "rasa": [settings.rasa_port],
+            "actions": [settings.action_port],
+            "backend": [settings.backend_port],
+            "redis": [settings.redis_port],
+        },
+    )
+
+
+def started_target(var_dir: Path):  # type: ignore[no-untyped-def]
+    """A private stack on free ports, as `make run` starts it (tests/support/stack.py)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.stack import make_stack
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    stack = make_stack(var_dir.resolve())
+    print(f"Starting a stack in {var_dir} (log: {stack.log_path}) ...", flush=True)
+    stack.start()
+    target = Target(
+        webhook_url=stack.webhook_url,
+        public_base_url=stack.public_base_url,
+        auth_token=stack.env["TWILIO_AUTH_TOKEN"],
+        backend_url=stack.backend_url,
+        admin_token=stack.env["BACKEND_ADMIN_TOKEN"],
+        ports={
+            "webhook": [stack.ports["WEBHOOK_PORT"]],
+            "rasa": [stack.ports["RASA_PORT"]],
+            "actions": [stack.ports["ACTION_PORT"]],
+            "backend": [stack.ports["BACKEND_PORT"]],
+            "redis": [stack.ports["REDIS_PORT"]],
+        },
+    )
+    return stack, target
+
+
+def training_time(train: bool) -> dict[str, Any]:
+    """Times a training run into a scratch directory (--train), or reads the last recorded one.
+
+    The shared model (models/mes.tar.gz) is never touched.
+    """
+    if train:
+        out = Path(tempfile.mkdtemp(prefix="train-", dir=ROOT / "var" / "bench"))
+        env = dict(os.environ, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
+        rasa = str(Path(sys.executable).parent / "rasa")
+        command = [rasa, "train", "-c", "config.yml", "-d", "bot/domain", "--data", "data"]
+        command += ["--out", str(out), "--fixed-model-name", "bench", "--force"]
+        started = time.monotonic()
+        subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        return {"seconds": round(time.monotonic() - started, 1), "source": "timed by --train"}
+    record = ROOT / "models" / "mes.train.json"
+    if record.exists():
+        recorded = json.loads(record.read_text())
+        return {**recorded, "source": str(record.relative_to(ROOT))}
+    return {"seconds": None, "source": "not recorded: run `make bench BENCH_ARGS=--train`"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark complete activations by SMS.")
+    parser.add_argument("--levels", default="1,10,25,50", help="conversations at once, per level")
+    parser.add_argument(
+        "--conversations", type=int, default=0, help="activations per level (default: the level)"
+    )
+    parser.add_argument("--attach", action="store_true", help="use the stack `make run` started")
+    parser.add_argument("--train", action="store_true", help="also time a training run")
+    parser.add_argument("--out", default=str(ROOT / "var" / "bench"))
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds between a reply and the next message (0: answer at once)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the started stack running; its target goes to OUT/target.json",
+    )
+    parser.add_argument("--target", help="attach to the stack described by this target.json")
+    args = parser.parse_args()
+    levels = [int(level) for level in args.levels.split(",") if level.strip()]
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+
+    stack = None
+    if args.target:
+        saved = json.loads(Path(args.target).read_text())
+        target = Target(**{k: v for k, v in saved.items() if k != "pid"})
+    elif args.attach:
+        target = attached_target()
+    else:
+        stack, target = started_target(out_dir / f"stack-{stamp}")
+        if args.keep:
+            saved = out_dir / "target.json"
+            saved.write_text(json.dumps({**vars(target), "pid": stack.process.pid}))
+            saved.chmod(0o600)
+    try:
+        load_before = os.getloadavg()
+        run_level(target, 1, 1)  # warm-up: first turns load lazily built parts of Rasa
+        summaries = []
+        with MemorySampler(target.ports) as memory:
+            for level in levels:
+                count = max(args.conversations, level)
+                print(f"level {level}: {count} activations, {level} at once ...", flush=True)
+                summary = summarise(run_level(target, level, count, args.think))
+                summary["think_seconds"] = args.think
+                summaries.append(summary)
+                print("  " + json.dumps(summary, ensure_ascii=False), flush=True)
+        load_after = os.getloadavg()
+    finally:
+        if stack is not None and not args.keep:
+            stack.stop()
+
+    result = {
+        "channel": "sms",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "command": "make bench BENCH_ARGS='" + " ".join(sys.argv[1:]) + "'",
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in load_after],
+            "note": "2 shared cores: the load generator runs on the same machine",
+        },
+        "levels": summaries,
+        "memory_peak_mib": {k: round(v / MIB) for k, v in memory.peak.items()},
+        "memory_peak_total_mib": round(memory.peak_total / MIB),
+        "training": training_time(args.train),
+        "voice": "not benchmarked: POST /twilio/voice is not in the tree yet",
+    }
+    json_path, png_path = write(result, out_dir, stamp)
+    print(json.dumps({k: result[k] for k in ("memory_peak_mib", "memory_peak_total_mib")}))
+    print(f"Wrote {json_path} and {png_path}")
+    worst = summaries[-1] if summaries else None
+    if worst:
+        print(
+            f"At {worst['concurrency']} at once: p95 {worst['latency_ms']['p95']} ms, "
+            f"{worst['turns_per_second']} turns/s, {worst['errors']} errors; "
+            f"stack peak {result['memory_peak_total_mib']} MiB."
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

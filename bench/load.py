@@ -1,0 +1,137 @@
+"""Drives N simulated people at once through complete activations; one result per level."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import requests
+
+from bench.conversation import SmsChannel, Target, TurnResult, run_turn, sms_activation
+
+_people = itertools.count(1)
+
+
+@dataclass
+class ConversationResult:
+    turns: list[TurnResult] = field(default_factory=list)
+    completed: bool = False
+    error: str = ""
+    detail: str = ""
+
+    @property
+    def segments(self) -> int:
+        return sum(t.segments for t in self.turns)
+
+
+@dataclass
+class LevelResult:
+    concurrency: int
+    seconds: float
+    conversations: list[ConversationResult]
+
+    @property
+    def turns(self) -> list[TurnResult]:
+        return [t for c in self.conversations for t in c.turns]
+
+
+def synthetic_person(n: int) -> dict[str, str]:
+    """A valid, never real, insured person (the same recipe as tests/support/people.py)."""
+    from stdnum.fr import nir as stdnum_nir
+
+    body = f"185057{secrets.randbelow(10**7):07d}"[:13]
+    with_photo = n % 2 == 0
+    return {
+        "nir": body + stdnum_nir.calc_check_digits(body),
+        "birth_date": "1985-05-12",
+        "first_name": "Camille",
+        "last_name": "Martin",
+        "card_type": "with_photo" if with_photo else "without_photo",
+        "card_serial": f"{secrets.randbelow(10**11):011d}"
+        if with_photo
+        else f"{secrets.randbelow(10**9):09d}",
+        "email": f"bench{n}.{secrets.token_hex(3)}@example.org",
+        "mobile": f"+3361{secrets.randbelow(10**7):07d}",
+    }
+
+
+def seed(target: Target, count: int) -> list[tuple[dict[str, str], str]]:
+    """Creates `count` insured people through the admin API; returns them with their codes."""
+    headers = {"Authorization": f"Bearer {target.admin_token}"}
+    people = []
+    with requests.Session() as session:
+        while len(people) < count:
+            person = synthetic_person(next(_people))
+            response = session.post(
+                f"{target.backend_url}/admin/insured", json=person, headers=headers, timeout=30
+            )
+            if response.status_code == 409:
+                continue  # the same random NIR twice: draw another
+            response.raise_for_status()
+            people.append((person, response.json()["provisional_code"]))
+    return people
+
+
+def activated(target: Target, person: dict[str, str], identifier: str) -> bool:
+    response = requests.get(
+        f"{target.backend_url}/admin/insured/{person['nir']}",
+        headers={"Authorization": f"Bearer {target.admin_token}"},
+        timeout=30,
+    )
+    body = response.json() if response.status_code == 200 else {}
+    return body.get("status") == "activated" and body.get("identifier") == identifier
+
+
+def converse(
+    target: Target,
+    person: dict[str, str],
+    code: str,
+    start: threading.Barrier | None,
+    think: float = 0.0,
+) -> ConversationResult:
+    """One person's complete activation; stops at the first failed turn.
+
+    `think` seconds pass between a reply and the next message (reading and typing an SMS).
+    """
+    letters = "".join(secrets.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(8))
+    identifier = f"camille.{letters}85"  # unique; digits in a run would look like a code
+    channel = SmsChannel(target, person["mobile"])
+    result = ConversationResult()
+    if start is not None:
+        start.wait()  # the first wave starts together: `concurrency` conversations at once
+    for index, turn in enumerate(sms_activation(person, code, identifier)):
+        if index and think:
+            time.sleep(random.uniform(0.5 * think, 1.5 * think))
+        outcome, reply = run_turn(channel, turn)
+        result.turns.append(outcome)
+        if not outcome.ok:
+            result.error = outcome.error
+            result.detail = f"turn {index + 1}: expected {turn.expect!r}, got {reply[:160]!r}"
+            return result
+    result.completed = activated(target, person, identifier)
+    if not result.completed:
+        result.error = "not_activated"
+    return result
+
+
+def run_level(
+    target: Target, concurrency: int, conversations: int, think: float = 0.0
+) -> LevelResult:
+    """`conversations` activations, `concurrency` at a time (all start together)."""
+    people = seed(target, conversations)
+    start = threading.Barrier(min(concurrency, conversations))
+    started = time.perf_counter()
+
+    def one(index: int) -> ConversationResult:
+        person, code = people[index]
+        barrier = start if index < start.parties else None
+        return converse(target, person, code, barrier, think)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(one, range(len(people))))
+    return LevelResult(concurrency, time.perf_counter() - started, results)
