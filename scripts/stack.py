@@ -3,7 +3,9 @@
 Subcommands:
 - `run`: writes missing secrets into `.env`, exports the resolved settings (so Rasa's
   `endpoints.yml` sees the same URLs as the other services), then execs honcho. Ctrl-C stops
-  every process. The embedded Redis is left out when `REDIS_URL` is set.
+  every process. The embedded Redis is left out when `REDIS_URL` is set; `STACK_WITHOUT`
+  (comma-separated Procfile names, e.g. `actions,rasa`) leaves others out, for fault tests that
+  run, kill and restart one service themselves (honcho stops the whole unit when one exits).
 - `announce`: waits for every `/healthz`, prints the URLs, then sleeps (honcho stops the whole
   unit when any process exits, so it must stay up).
 - `ensure-dotenv`: only writes the missing secrets.
@@ -125,6 +127,8 @@ def run() -> None:
     ).get("REDIS_URL")
     if not user_redis:
         processes.insert(0, "redis")
+    without = {name.strip() for name in os.environ.get("STACK_WITHOUT", "").split(",")}
+    processes = [name for name in processes if name not in without]
     honcho = os.path.join(venv_bin, "honcho")
     # `-e /dev/null`: honcho would otherwise load ./.env over the environment resolved above
     # (real variables must win over .env, and tests run with their own DOTENV_PATH).
