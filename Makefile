@@ -9,7 +9,7 @@ MODEL     := models/mes.tar.gz
 RASA      := env TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONHASHSEED=0 $(VENV)/bin/rasa
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format train validate test-stories test-python nlu-eval seed constraints clean browser bench
+.PHONY: help run test lint format train validate test-stories test-python nlu-eval seed constraints clean browser bench router
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,7 +44,10 @@ test-stories: $(DEPS) train ## rasa test on the conversation stories (fails on a
 browser: ## Install Debian's chromium for the browser tests when missing (needs root)
 	@scripts/ensure-chromium
 
-test-python: $(DEPS) train browser ## pytest: unit, service and end-to-end tests
+router: ## Install Debian's haproxy for the scale-out test when missing (needs root)
+	@scripts/ensure-haproxy
+
+test-python: $(DEPS) train browser router ## pytest: unit, service and end-to-end tests
 	$(VPY) -m pytest $(PYTEST_ARGS)
 
 test: validate test-stories test-python ## Everything CI runs

@@ -1,0 +1,59 @@
+"""A scaled-out stack for tests and the bench: two Rasa servers, two action servers, gunicorn
+webhook workers and HAProxy in front (scripts/scale_stack.py), on free ports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fakes import free_port
+from tests.support.stack import ROOT, Stack, make_stack
+
+
+class ScaledStack(Stack):
+    """`Stack`, started by scripts/scale_stack.py; `ports` also lists every replica."""
+
+    @property
+    def rasa_replicas(self) -> list[str]:
+        ports = self.env["RASA_REPLICA_PORTS"].split(",")
+        return [f"http://127.0.0.1:{port}" for port in ports]
+
+    @property
+    def action_replicas(self) -> list[str]:
+        ports = self.env["ACTION_REPLICA_PORTS"].split(",")
+        return [f"http://127.0.0.1:{port}" for port in ports]
+
+    def urls(self) -> dict[str, str]:
+        urls = super().urls()
+        urls.update({f"rasa{i}": url for i, url in enumerate(self.rasa_replicas, 1)})
+        urls.update({f"actions{i}": url for i, url in enumerate(self.action_replicas, 1)})
+        return urls
+
+    def start(self, timeout: float = 400) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "scale_stack.py"), "run"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            self.wait_healthy(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+
+def make_scaled_stack(
+    var_dir: Path, replicas: int = 2, workers: int = 2, **extra: str
+) -> ScaledStack:
+    base = make_stack(var_dir, **extra)
+    env = dict(base.env)
+    env["RASA_REPLICA_PORTS"] = ",".join(str(free_port()) for _ in range(replicas))
+    env["ACTION_REPLICA_PORTS"] = ",".join(str(free_port()) for _ in range(replicas))
+    env["WEBHOOK_WORKERS"] = str(workers)
+    env["WEBHOOK_THREADS"] = "16"
+    return ScaledStack(env=env, log_path=base.log_path, ports=base.ports)
