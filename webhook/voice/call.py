@@ -146,6 +146,7 @@ _WAIT_WORDS = {
     "je vais chercher ma carte",
     "attendez je cherche",
 }
+_WAIT_STARTS = ("attendez", "attends", "un instant", "un moment", "une minute", "une seconde")
 _ADVISOR_WORDS = {"conseiller", "un conseiller", "parler a un conseiller", "une personne"}
 _RESTART_WORDS = {"recommencer", "tout recommencer", "je veux recommencer"}
 _READY_WORDS = {"c'est bon", "cest bon", "je suis pret", "je suis prete", "pret", "prete", "ok"}
@@ -159,6 +160,11 @@ def plain_words(text: str) -> str:
     """Lower case, no accents or punctuation: what control words are compared on."""
     words = "".join(c if c.isalnum() or c == "'" else " " for c in strip_accents(text or ""))
     return " ".join(words.replace("’", "'").split())
+
+
+def is_wait(words: str) -> bool:
+    """ "Attendez", "un instant", "attendez je cherche ma carte"…: the person needs a moment."""
+    return words in _WAIT_WORDS or words.startswith(_WAIT_STARTS)
 
 
 def is_mobile(address: str) -> bool:
@@ -228,8 +234,8 @@ class VoiceCall:
             reply = VoiceReply().say(RESUMED_PLAIN)
             return self._remember(conversation_id, state, self._again(state, reply))
         state.mode, state.resume_expected = "resume_check", expected
-        reply = VoiceReply(listen=Listen("digits", "mai 1985, recommencer")).say(RESUME_CHECK)
-        return self._remember(conversation_id, state, reply)
+        self.states.save(conversation_id, state)  # `last` stays the question to resume with
+        return VoiceReply(listen=Listen("digits", "mai 1985, recommencer")).say(RESUME_CHECK)
 
     def answer(self, address: str, digits: str = "", speech: str = "") -> VoiceReply:
         """The person pressed keys and/or spoke (Twilio's `Digits` / `SpeechResult`)."""
@@ -246,7 +252,7 @@ class VoiceCall:
             return self._to_advisor(conversation_id, state)
         if keys == "*" or words in _REPEAT_WORDS:
             return self._repeat(conversation_id, state)
-        if words in _WAIT_WORDS:
+        if is_wait(words):
             state.mode, state.wait_rounds = "wait", 0
             self.states.save(conversation_id, state)
             return VoiceReply(listen=Listen("wait", "c'est bon, je suis prêt")).say(WAIT)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -72,9 +73,14 @@ def deadline() -> float:
 
 
 def run_turn(work: Callable[[], VoiceReply]) -> Response:
-    """Runs `work` within the deadline, or answers with a holding line and a redirect to poll."""
+    """Runs `work` within the deadline, or answers with a holding line and a redirect to poll.
+
+    The finished reply is stored for the poll only when the holding line went out: the lock
+    makes "finished in time" and "held" exclusive."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     job = secrets.token_urlsafe(12)
+    lock = threading.Lock()
+    flags = {"finished": False, "held": False}
 
     def in_app() -> VoiceReply:
         with app.app_context():
@@ -83,13 +89,21 @@ def run_turn(work: Callable[[], VoiceReply]) -> Response:
             except Exception:
                 logger.exception("voice turn failed")
                 reply = VoiceReply(hangup=True).say(SORRY)
-            _store(app, job, reply)
+            with lock:
+                flags["finished"] = True
+                if flags["held"]:
+                    _store(app, job, reply)
             return reply
 
     future = _workers.submit(in_app)
     try:
         return twiml(future.result(timeout=deadline()))
     except FutureTimeout:
+        with lock:
+            if not flags["finished"]:
+                flags["held"] = True
+        if not flags["held"]:
+            return twiml(future.result())
         logger.info("voice turn over its deadline: holding line, then poll")
         return twiml(VoiceReply(redirect=f"/twilio/voice/poll?job={job}&n=1").say(HOLDING))
 
