@@ -9,6 +9,7 @@ lines of that call.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 from bot.jsonlog import bind_conversation, configure_logging
@@ -57,4 +58,5 @@ def main() -> None:
 
     app.add_route(healthz, "/healthz", methods=["GET"])
     app.add_route(metrics, "/metrics", methods=["GET"])
-    app.run(host="127.0.0.1", port=settings.action_port, workers=1, access_log=False)
+    host = os.environ.get("ACTION_BIND", "127.0.0.1")  # 0.0.0.0 in a container (deploy/)
+    app.run(host=host, port=settings.action_port, workers=1, access_log=False)

@@ -60,6 +60,23 @@ def synthetic_person(n: int) -> dict[str, str]:
     }
 
 
+FIRST = ("camille", "jean", "marie", "louis", "alice", "paul", "lea", "hugo", "emma", "jules")
+LAST = ("martin", "bernard", "dubois", "thomas", "robert", "richard", "petit", "durand", "leroy")
+_taken: set[str] = set()
+_taken_lock = threading.Lock()
+
+
+def unique_identifier() -> str:
+    """An identifier such as people choose ("jean.dubois85"), never twice in one run."""
+    with _taken_lock:
+        while True:
+            first, last = secrets.choice(FIRST), secrets.choice(LAST)
+            candidate = f"{first}.{last}{1940 + secrets.randbelow(70)}{secrets.choice('abcdefgh')}"
+            if candidate not in _taken:
+                _taken.add(candidate)
+                return candidate
+
+
 def seed(target: Target, count: int) -> list[tuple[dict[str, str], str]]:
     """Creates `count` insured people through the admin API; returns them with their codes."""
     headers = {"Authorization": f"Bearer {target.admin_token}"}
@@ -98,8 +115,7 @@ def converse(
 
     `think` seconds pass between a reply and the next message (reading and typing an SMS).
     """
-    letters = "".join(secrets.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(8))
-    identifier = f"camille.{letters}85"  # unique; digits in a run would look like a code
+    identifier = unique_identifier()
     channel = SmsChannel(target, person["mobile"])
     result = ConversationResult()
     if start is not None:

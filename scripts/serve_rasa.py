@@ -70,7 +70,8 @@ def main() -> None:
     workers = rasa.core.utils.number_of_sanic_workers(endpoints.lock_store)
     logger.info("Starting Rasa server on http://127.0.0.1:%s", settings.rasa_port)
     os.environ.setdefault("SANIC_BACKLOG", "100")
-    app.run(host="127.0.0.1", port=settings.rasa_port, workers=workers, access_log=False)
+    host = os.environ.get("RASA_BIND", "127.0.0.1")  # 0.0.0.0 in a container (deploy/)
+    app.run(host=host, port=settings.rasa_port, workers=workers, access_log=False)
 
 
 if __name__ == "__main__":
