@@ -11,6 +11,7 @@ from functools import lru_cache
 import redis
 
 from actions.backend_client import BackendClient
+from bot.redis_client import connect
 from bot.settings import Settings, load_settings
 from bot.vault import REF_PATTERN, Vault
 
@@ -48,7 +49,7 @@ class Runtime:
 @lru_cache(maxsize=1)
 def runtime() -> Runtime:
     settings = load_settings()
-    client = redis.Redis.from_url(
+    client = connect(
         settings.redis_url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
     )
     return Runtime(

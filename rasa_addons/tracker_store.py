@@ -4,7 +4,8 @@ The webhook already keeps NIRs, codes and passwords out of Rasa (vault refs), bu
 still holds a person's first name, chosen identifier, masked contacts and every message: this
 store encrypts the whole serialised tracker with a key derived (HKDF-SHA256, its own label)
 from `VAULT_KEY`, read from the environment or `.env` like every setting. Keys and expiry are
-Rasa's own (`tracker:<conversation id>`, `record_exp`). A tracker that cannot be decrypted
+Rasa's own (`tracker:<conversation id>`, `record_exp`); the client reconnects after a Redis
+restart (bot/redis_client.py). A tracker that cannot be decrypted
 (the key changed) is treated as a new conversation rather than crashing the turn; one stored
 in clear before this store was used is read, and encrypted when saved again.
 
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.redis_client import with_retries
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ def tracker_fernet(key: str) -> Fernet:
 class EncryptedRedisTrackerStore(RedisTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.red = with_retries(self.red)
         self._fernet = tracker_fernet(load_settings().vault_key)
 
     def serialise_tracker(self, tracker: DialogueStateTracker) -> str:  # type: ignore[override]

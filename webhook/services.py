@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import redis
 from flask import current_app
 
+from bot.redis_client import connect
 from bot.settings import Settings
 from bot.vault import Vault
 from messaging import Messenger
@@ -27,7 +28,7 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
-        client = redis.Redis.from_url(
+        client = connect(
             settings.redis_url, socket_timeout=3, socket_connect_timeout=2, health_check_interval=30
         )
         vault = Vault(client, settings.vault_key, settings.vault_ttl_seconds)
