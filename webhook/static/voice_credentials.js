@@ -34,7 +34,13 @@
       const ok = checks[li.dataset.field][li.dataset.rule](value);
       li.classList.toggle("ok", value.length > 0 && ok);
       li.classList.toggle("ko", value.length > 0 && !ok);
-      li.setAttribute("aria-label", li.textContent + (value.length ? (ok ? " : respecté" : " : pas encore") : ""));
+      let status = li.querySelector(".sr");
+      if (!status) {
+        status = document.createElement("span");
+        status.className = "sr";
+        li.appendChild(status);
+      }
+      status.textContent = value.length ? (ok ? " (respecté)" : " (pas encore)") : "";
     });
   }
 
