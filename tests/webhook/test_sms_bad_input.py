@@ -100,3 +100,12 @@ def test_a_bad_signature_is_still_403(app: Flask) -> None:
         "/twilio/sms", data={"Body": "x"}, headers={"X-Twilio-Signature": "bad"}
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1]", b'{"text": 5}', b"\xff", b""])
+def test_simulator_api_refuses_malformed_json_with_a_400(app: Flask, body: bytes) -> None:
+    response = app.test_client().post(
+        "/simulator/api/sms", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_request"
