@@ -1,4 +1,4 @@
-""""Supprimer mes données": a person erases what the assistant keeps about their conversation.
+"""Erasure on request ("supprimer mes données"): what the assistant keeps about a conversation.
 
 Handled by the webhook before Rasa, the same on every channel (`Dialogue.handle` calls
 `ErasureFlow.turn`): the request is confirmed first (a "oui" erases, a "non" keeps everything),

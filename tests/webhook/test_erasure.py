@@ -1,4 +1,4 @@
-""" "Supprimer mes données": confirmed, then everything kept for the conversation is deleted."""
+"""Erasure on request ("supprimer mes données"): confirmed, then everything kept is deleted."""
 
 from __future__ import annotations
 
