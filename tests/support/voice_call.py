@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
+from twilio.request_validator import RequestValidator
 
 from tests.support.twilio_client import signed_post
 
@@ -73,6 +74,19 @@ def http_poster(stack) -> Poster:  # type: ignore[no-untyped-def]
         )
         assert response.headers.get("Content-Type", "").startswith("text/xml"), response.text
         return response.status_code, response.text
+
+    return post
+
+
+def app_poster(app, public_base_url: str, auth_token: str) -> Poster:  # type: ignore[no-untyped-def]
+    """Twilio's signed posts to an in-process webhook app (a test's own clock, same stack)."""
+    client = app.test_client()
+
+    def post(path: str, params: dict[str, str]) -> tuple[int, str]:
+        signature = RequestValidator(auth_token).compute_signature(public_base_url + path, params)
+        response = client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+        assert response.headers.get("Content-Type", "").startswith("text/xml"), response.text
+        return response.status_code, response.get_data(as_text=True)
 
     return post
 

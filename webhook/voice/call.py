@@ -310,7 +310,14 @@ class VoiceCall:
     def _turn(self, conversation_id: str, state: CallState, text: str) -> VoiceReply:
         """Sends `text` to the dialogue and says its replies; asks the next question the phone way."""
         before = self._step(conversation_id)
+        was_waiting = self._waiting(conversation_id)
         replies = self.s.dialogue.handle(conversation_id, text, "voice")
+        if not was_waiting and self._waiting(conversation_id):
+            # "Je voudrais parler à quelqu'un", or the dialogue gave up (identity locked, card
+            # refused): the conversation joined the advisors' queue; put the call through.
+            transfer = self._transfer(conversation_id, state)
+            if transfer is not None:
+                return transfer
         return self._after_turn(conversation_id, state, replies, before)
 
     def _after_turn(
@@ -488,14 +495,24 @@ class VoiceCall:
         state.mode = ""
         before = self._step(conversation_id)
         self.s.dialogue.handle(conversation_id, "conseiller", "voice")
-        number = self.s.settings.advisor_transfer_number
-        if number and self.advisors_open():
-            self.s.conversations.update(conversation_id, transferred="1")
-            self.states.save(conversation_id, state)
-            return VoiceReply(dial=number).say(TRANSFER)
+        transfer = self._transfer(conversation_id, state)
+        if transfer is not None:
+            return transfer
         reply = self._after_turn(conversation_id, state, [], before)
         reply.prepend(NO_TRANSFER)
         return self._remember(conversation_id, state, reply)
+
+    def _transfer(self, conversation_id: str, state: CallState) -> VoiceReply | None:
+        """The `<Dial>` to an advisor, when a number is set and advisors are at work."""
+        number = self.s.settings.advisor_transfer_number
+        if not (number and self.advisors_open()):
+            return None
+        self.s.conversations.update(conversation_id, transferred="1")
+        self.states.save(conversation_id, state)
+        return VoiceReply(dial=number).say(TRANSFER)
+
+    def _waiting(self, conversation_id: str) -> bool:
+        return (self.s.conversations.get(conversation_id) or {}).get("state") == "waiting"
 
     # -- identifier and password: a link by SMS -----------------------------------------------
     def _offer_link(self, conversation_id: str, state: CallState, said: list[str]) -> VoiceReply:
