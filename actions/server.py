@@ -9,11 +9,14 @@ lines of that call.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 
 from bot.jsonlog import bind_conversation, configure_logging
 from bot.settings import load_settings
+
+logger = logging.getLogger("actions.calls")
 
 
 def main() -> None:
@@ -44,6 +47,14 @@ def main() -> None:
         if action:
             elapsed = time.perf_counter() - request.ctx.started
             observe_action(action, response.status, elapsed, response.body)
+            logger.info(
+                "action answered",
+                extra={
+                    "action": action,
+                    "status": response.status,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
+            )
 
     async def healthz(request):  # type: ignore[no-untyped-def]
         """200 when Redis (the vault) and the backend answer."""

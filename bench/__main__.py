@@ -15,7 +15,7 @@ from typing import Any
 from bench.conversation import Target
 from bench.load import run_level
 from bench.report import summarise, write
-from bench.resources import MemorySampler
+from bench.resources import MemorySampler, cpu_seconds, redis_used_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
@@ -33,6 +33,7 @@ def attached_target() -> Target:
         auth_token=settings.twilio_auth_token,
         backend_url=settings.backend_url,
         admin_token=settings.backend_admin_token,
+        redis_url=settings.redis_url,
         ports={
             "webhook": [settings.webhook_port],
             "rasa": [settings.rasa_port],
@@ -58,6 +59,7 @@ def started_target(var_dir: Path):  # type: ignore[no-untyped-def]
         auth_token=stack.env["TWILIO_AUTH_TOKEN"],
         backend_url=stack.backend_url,
         admin_token=stack.env["BACKEND_ADMIN_TOKEN"],
+        redis_url=stack.redis_url,
         ports={
             "webhook": [stack.ports["WEBHOOK_PORT"]],
             "rasa": [stack.ports["RASA_PORT"]],
@@ -67,6 +69,14 @@ def started_target(var_dir: Path):  # type: ignore[no-untyped-def]
         },
     )
     return stack, target
+
+
+def per_turn(after: dict[str, float], before: dict[str, float], summary: dict) -> dict:
+    """CPU milliseconds each service spent per turn during a level (capacity planning)."""
+    turns = summary["turns"] or 1
+    spent = {name: (after[name] - before.get(name, 0.0)) * 1000 / turns for name in after}
+    spent["total"] = sum(spent.values())
+    return {name: round(value, 1) for name, value in spent.items()}
 
 
 def training_time(train: bool) -> dict[str, Any]:
@@ -102,8 +112,9 @@ def main() -> int:
     parser.add_argument(
         "--think",
         type=float,
-        default=0.0,
-        help="mean seconds between a reply and the next message (0: answer at once)",
+        default=10.0,
+        help="mean seconds a person takes to read a reply and type the next SMS (uniform, "
+        "0.5x-1.5x); 0 sends at once and measures saturation",
     )
     parser.add_argument(
         "--keep",
@@ -137,8 +148,15 @@ def main() -> int:
             for level in levels:
                 count = max(args.conversations, level)
                 print(f"level {level}: {count} activations, {level} at once ...", flush=True)
+                cpu_before = cpu_seconds(memory.pids)
+                redis_before = redis_used_memory(target.redis_url)
                 summary = summarise(run_level(target, level, count, args.think))
                 summary["think_seconds"] = args.think
+                summary["cpu_ms_per_turn"] = per_turn(cpu_seconds(memory.pids), cpu_before, summary)
+                redis_after = redis_used_memory(target.redis_url)
+                if redis_before is not None and redis_after is not None and summary["completed"]:
+                    grown = (redis_after - redis_before) / summary["completed"]
+                    summary["redis_kib_per_activation"] = round(grown / 1024, 1)
                 summaries.append(summary)
                 print("  " + json.dumps(summary, ensure_ascii=False), flush=True)
         load_after = os.getloadavg()

@@ -28,6 +28,7 @@ class Target:
     backend_url: str
     admin_token: str
     ports: dict[str, list[int]] = field(default_factory=dict)
+    redis_url: str = ""
 
 
 @dataclass(frozen=True)

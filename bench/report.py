@@ -44,6 +44,7 @@ def summarise(level: LevelResult) -> dict[str, Any]:
             "max": round(max(latencies), 1) if latencies else None,
             "mean": round(sum(latencies) / len(latencies), 1) if latencies else None,
         },
+        "latency_ms_by_turn": by_turn(level),
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
         "error_details": details[:10],
@@ -51,6 +52,24 @@ def summarise(level: LevelResult) -> dict[str, Any]:
         if completed
         else None,
     }
+
+
+def by_turn(level: LevelResult) -> list[dict[str, float]]:
+    """p50/p95 of each turn of the script (which step of an activation is slow)."""
+    rows = []
+    longest = max((len(c.turns) for c in level.conversations), default=0)
+    for index in range(longest):
+        values = [
+            c.turns[index].latency * 1000 for c in level.conversations if len(c.turns) > index
+        ]
+        rows.append(
+            {
+                "turn": index + 1,
+                "p50": round(percentile(values, 50), 1),
+                "p95": round(percentile(values, 95), 1),
+            }
+        )
+    return rows
 
 
 def write(result: dict[str, Any], out_dir: Path, stamp: str) -> tuple[Path, Path]:

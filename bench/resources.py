@@ -19,6 +19,41 @@ def listeners(ports: dict[str, list[int]]) -> dict[str, list[int]]:
     }
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each service (compare two readings around a load)."""
+    return {name: sum(tree_cpu_seconds(pid) for pid in group) for name, group in pids.items()}
+
+
+def redis_used_memory(url: str) -> int | None:
+    """Redis' `used_memory` in bytes (None when there is no URL or it does not answer)."""
+    if not url:
+        return None
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=5)
+        return int(client.info("memory")["used_memory"])
+    except redis.RedisError:
+        return None
+
+
 def tree_rss(pid: int) -> int:
     """RSS of a process and its children (Sanic or gunicorn workers), in bytes."""
     try:

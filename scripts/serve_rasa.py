@@ -34,11 +34,12 @@ def main() -> None:
     from sanic.response import json as json_response
 
     from rasa_addons import speedups
+    from rasa_addons.rest_with_state import RestWithStateInput
 
     speedups.apply()  # logging at INFO (structlog too), action responses validated cheaply
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
     app = configure_app(
-        [RestInput()],
+        [RestInput(), RestWithStateInput()],  # rest_state: the turn's state in the answer
         cors=None,
         auth_token=settings.rasa_token,
         enable_api=True,

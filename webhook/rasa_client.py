@@ -4,10 +4,16 @@ Every request carries `X-Conversation-Id`, so that a router in front of several 
 (HAProxy, ingress-nginx: docs/SCALING.md) sends all the turns of one conversation to the same
 one. Connections are kept alive in a pool as large as the webhook's concurrency: with requests'
 default of 10, an 11th concurrent turn would open (and then drop) a new connection.
+
+A turn goes to Rasa's `rest_state` channel (rasa_addons/rest_with_state.py), which answers the
+conversation's slots with the messages: `tracker_slots` called next by the same thread for the
+same conversation uses them instead of reading the tracker a second time. Any other call, or a
+second read, goes to Rasa.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from webhook.metrics import RASA_SECONDS
 
 POOL_SIZE = 128
+STATE_FRESH_SECONDS = 2.0
 
 
 class RasaUnavailable(Exception):
@@ -33,15 +40,17 @@ class RasaClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self._last_turn = threading.local()  # (sender, slots, when) of this thread's last turn
 
     def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """One user turn; returns the bot's messages ({"text": ...}, {"custom": ...})."""
+        self._last_turn.state = None
         started = time.perf_counter()
         try:
             response = self.session.post(
-                f"{self.base_url}/webhooks/rest/webhook",
+                f"{self.base_url}/webhooks/rest_state/webhook",
                 json={"sender": sender, "message": text, "metadata": metadata or {}},
                 headers={"X-Conversation-Id": sender},
                 timeout=self.timeout,
@@ -52,10 +61,21 @@ class RasaClient:
             RASA_SECONDS.labels("message").observe(time.perf_counter() - started)
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered {response.status_code}")
-        return list(response.json() or [])
+        body = response.json() or {}
+        if isinstance(body, list):  # the plain REST channel
+            return body
+        if body.get("slots") is not None:
+            slots = dict(body["slots"])
+            slots["__active_loop"] = body.get("active_loop")
+            self._last_turn.state = (sender, slots, time.monotonic())
+        return list(body.get("messages") or [])
 
     def tracker_slots(self, sender: str) -> dict[str, Any]:
         """Current slots and active loop of a conversation (no events: they are not needed)."""
+        state = getattr(self._last_turn, "state", None)
+        self._last_turn.state = None
+        if state and state[0] == sender and time.monotonic() - state[2] < STATE_FRESH_SECONDS:
+            return dict(state[1])  # what the turn just answered: the tracker is not read again
         started = time.perf_counter()
         try:
             response = self.session.get(
@@ -98,6 +118,7 @@ class RasaClient:
     def _call_api(
         self, method: str, path: str, body: Any = None, conversation_id: str = ""
     ) -> dict[str, Any]:
+        self._last_turn.state = None  # the tracker may change: the next read goes to Rasa
         try:
             response = self.session.request(
                 method,
