@@ -19,21 +19,33 @@ def listeners(ports: dict[str, list[int]]) -> dict[str, list[int]]:
     }
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and its children."""
+def _tree(pid: int) -> list[psutil.Process]:
+    """A process and its children (Sanic or gunicorn workers); empty when it is gone."""
     try:
         root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
+        return [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0.0
+        return []
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def _tree_sum(pid: int, measure) -> float:  # type: ignore[no-untyped-def]
     total = 0.0
-    for process in processes:
+    for process in _tree(pid):
         try:
-            times = process.cpu_times()
-            total += times.user + times.system
+            total += measure(process)
         except psutil.Error:
-            pass
+            pass  # exited meanwhile
     return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children."""
+    return _tree_sum(pid, _cpu)
 
 
 def cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
@@ -56,18 +68,7 @@ def redis_used_memory(url: str) -> int | None:
 
 def tree_rss(pid: int) -> int:
     """RSS of a process and its children (Sanic or gunicorn workers), in bytes."""
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    total = 0
-    for process in processes:
-        try:
-            total += process.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
+    return int(_tree_sum(pid, lambda process: process.memory_info().rss))
 
 
 class MemorySampler:
