@@ -18,7 +18,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.backend_client import BackendError, BackendUnavailable
 from actions.form_base import latest_intent
-from actions.identity_guard import guarded_identity_check
+from actions.identity_guard import guarded_code_request, guarded_identity_check
+from actions.one_time_code_delivery import code_screen_events, send_one_time_code
 from actions.runtime import runtime
 from bot import replies
 
@@ -62,10 +63,18 @@ class ActionNextStep(Action):
             dispatcher.utter_message(response="utter_welcome")
         elif slots.get("flow_step") in ("paused", "handoff") and slots.get(
             "handoff_reason"
-        ) not in ("locked",):
+        ) not in ("locked", "otp_locked"):
             dispatcher.utter_message(text="Reprenons.")
 
-        for stage in (self._identity, self._card, self._decision, self._contact, self._credentials):
+        stages = (
+            self._new_code,
+            self._identity,
+            self._card,
+            self._decision,
+            self._contact,
+            self._credentials,
+        )
+        for stage in stages:
             try:
                 step = stage(dispatcher, tracker, slots)
             except BackendUnavailable as error:
@@ -85,6 +94,153 @@ class ActionNextStep(Action):
     # -- stages --------------------------------------------------------------------------------
     def _reveal(self, tracker: Tracker, value: str | None) -> str | None:
         return runtime().reveal(value, tracker.sender_id)
+
+    def _new_code(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
+        """Path B: NIR + birth date + card → the backend knows the person → a one-time code to
+        the mobile on file → a new provisional code and an activation, straight to the decision."""
+        if slots.get("code_path") != "new_code" or slots.get("activation_ref"):
+            return Step()
+        if slots.get("handoff_reason") in ("locked", "otp_locked"):
+            dispatcher.utter_message(text=replies.ONE_TIME_CODE_LOCKED)
+            return Step(route="handoff")
+        nir = self._reveal(tracker, slots.get("nir"))
+        if not nir or not slots.get("birth_date"):
+            expired = [SlotSet("nir", None)] if slots.get("nir") and not nir else []
+            return Step(expired, route="new_code")
+        if not slots.get("card_type") or not slots.get("card_serial"):
+            return Step(route="card")
+        request_id = self._reveal(tracker, slots.get("code_request_ref"))
+        if not request_id:
+            return self._open_code_request(dispatcher, tracker, slots, nir)
+        if slots.get("mobile_confirmed") == "not_mine":
+            dispatcher.utter_message(
+                text="D'accord. Seul un conseiller peut changer le numéro enregistré, après avoir "
+                "vérifié votre identité : il va vous répondre ici, ou appelez le 34 22."
+            )
+            return Step([SlotSet("handoff_reason", "mobile_not_theirs")], route="handoff")
+        if slots.get("mobile_confirmed") != "confirmed":
+            return Step(route="mobile_check")
+        if slots.get("otp_purpose") != "new_code" or slots.get("otp_code") is None:
+            if slots.get("otp_purpose") == "new_code" and slots.get("otp_destination"):
+                return Step(route="otp")  # a code was sent: ask for it again
+            return self._send_code(dispatcher, tracker, "new_code", slots.get("mobile_ref"), nir)
+        if slots.get("otp_code") != "verified":
+            return Step(route="handoff")  # locked: the validator already said so
+        try:
+            opened = runtime().backend.activation_after_check(request_id)
+        except BackendError as error:
+            if error.code in ("request_not_found", "request_expired"):
+                dispatcher.utter_message(
+                    text="Pour votre sécurité, la demande a expiré. Reprenons la vérification."
+                )
+                return Step(self._clear_code_request(), route="new_code")
+            return self._identity_refused(dispatcher, error)
+        ref = runtime().vault.put("tok", opened.activation_id, tracker.sender_id)
+        greeting = f"Merci {opened.first_name.title()}" if opened.first_name else "Merci"
+        dispatcher.utter_message(
+            text=f"{greeting}, c'est vérifié. Votre nouveau code provisoire vous est aussi envoyé "
+            "par SMS : inutile de l'écrire ici, nous continuons."
+        )
+        return Step(
+            [
+                SlotSet("activation_ref", ref),
+                SlotSet("first_name", opened.first_name),
+                SlotSet("card_verified", True),
+                SlotSet("code_path", None),
+            ]
+            + self._clear_otp()
+        )
+
+    def _open_code_request(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict, nir: str
+    ) -> Step:
+        try:
+            found = guarded_code_request(
+                tracker.sender_id,
+                tracker.events,
+                nir,
+                slots["birth_date"],
+                slots["card_type"],
+                slots["card_serial"],
+            )
+        except BackendError as error:
+            if error.code == "person_not_found":
+                left = int(error.details.get("attempts_left", 0) or 0)
+                dispatcher.utter_message(
+                    text="Ces informations ne correspondent pas à nos fichiers. Vérifiez votre "
+                    "date de naissance et votre carte (écrivez CORRIGER pour changer le numéro de "
+                    f"sécurité sociale). {replies.attempts_left(left)}".strip()
+                )
+                return Step(
+                    [
+                        SlotSet("birth_date", None),
+                        SlotSet("card_type", None),
+                        SlotSet("card_serial", None),
+                    ],
+                    route="new_code",
+                )
+            if error.code == "request_locked":
+                dispatcher.utter_message(text=replies.ONE_TIME_CODE_LOCKED)
+                return Step([SlotSet("handoff_reason", "locked")], route="handoff")
+            if error.code == "no_mobile":
+                dispatcher.utter_message(
+                    text="Aucun numéro de mobile n'est enregistré pour vous : un conseiller va "
+                    "vous envoyer un nouveau code. Il vous répondra ici, ou appelez le 34 22."
+                )
+                return Step([SlotSet("handoff_reason", "no_mobile")], route="handoff")
+            return self._identity_refused(dispatcher, error)
+        vault = runtime().vault
+        return Step(
+            [
+                SlotSet("code_request_ref", vault.put("tok", found.request_id, tracker.sender_id)),
+                SlotSet("mobile_ref", vault.put("tok", found.mobile, tracker.sender_id)),
+                SlotSet("mobile_masked", found.mobile_masked),
+                SlotSet("mobile_confirmed", None),
+            ],
+            route="mobile_check",
+        )
+
+    def _send_code(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        purpose: str,
+        destination_ref: str | None,
+        nir: str | None = None,
+    ) -> Step:
+        destination = self._reveal(tracker, destination_ref)
+        if not destination or not destination_ref:
+            dispatcher.utter_message(text=SESSION_EXPIRED)
+            return Step(self._clear_code_request(), route="new_code")
+        delivery = send_one_time_code(purpose, tracker.sender_id, destination, nir)
+        if delivery.locked:
+            dispatcher.utter_message(text=delivery.problem)
+            return Step([SlotSet("handoff_reason", "otp_locked")], route="handoff")
+        if not delivery.sent:
+            dispatcher.utter_message(text=delivery.problem)
+            return Step(route="paused")
+        return Step(code_screen_events(purpose, destination_ref, delivery), route="otp")
+
+    @staticmethod
+    def _clear_otp() -> list[EventType]:
+        return [
+            SlotSet(name, None)
+            for name in (
+                "otp_purpose",
+                "otp_destination",
+                "otp_sent_to",
+                "otp_channel",
+                "otp_masked",
+                "otp_code",
+            )
+        ]
+
+    def _clear_code_request(self) -> list[EventType]:
+        return [
+            SlotSet("code_request_ref", None),
+            SlotSet("mobile_ref", None),
+            SlotSet("mobile_confirmed", None),
+        ] + self._clear_otp()
 
     def _identity(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
         if slots.get("handoff_reason") == "locked":
@@ -218,9 +374,41 @@ class ActionNextStep(Action):
         return Step([SlotSet("decision_recorded", "activate")])
 
     def _contact(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
-        if slots.get("contact_confirmed"):
+        if slots.get("contact_confirmed") == "confirmed":
             return Step()
         activation_id = self._reveal(tracker, slots.get("activation_ref")) or ""
+        events: list[EventType] = []
+        field, new_value = slots.get("contact_change"), slots.get("new_contact")
+        if slots.get("contact_confirmed") == "change" and field and new_value:
+            purpose = f"confirm_{field}"
+            if slots.get("otp_purpose") != purpose or slots.get("otp_code") is None:
+                if slots.get("otp_purpose") == purpose and slots.get("otp_destination"):
+                    return Step(route="otp")
+                ref = runtime().vault.put("tok", new_value, tracker.sender_id)
+                return self._send_code(dispatcher, tracker, purpose, ref)
+            if slots.get("otp_code") != "verified":
+                return Step(route="handoff")  # locked: the validator already said so
+            try:
+                runtime().backend.update_contact(activation_id, **{field: new_value})
+            except BackendError as error:
+                if error.code in ("activation_not_found", "activation_expired"):
+                    return self._session_lost(dispatcher)
+                dispatcher.utter_message(
+                    text="Cette coordonnée n'a pas pu être enregistrée. Écrivez-en une autre, ou "
+                    "CONSEILLER."
+                )
+                return Step([SlotSet("new_contact", None)] + self._clear_otp(), route="contact")
+            saved = (
+                "votre nouvelle adresse e-mail est enregistrée"
+                if field == "email"
+                else "votre nouveau numéro de mobile est enregistré"
+            )
+            dispatcher.utter_message(text=f"C'est vérifié : {saved}.")
+            events = [
+                SlotSet("contact_confirmed", None),
+                SlotSet("contact_change", None),
+                SlotSet("new_contact", None),
+            ] + self._clear_otp()
         try:
             contact = runtime().backend.contact(activation_id)
         except BackendError as error:
@@ -228,7 +416,8 @@ class ActionNextStep(Action):
                 return self._session_lost(dispatcher)
             raise
         return Step(
-            [
+            events
+            + [
                 SlotSet("email_masked", contact.email_masked or "aucun"),
                 SlotSet("mobile_masked", contact.mobile_masked or "aucun"),
             ],

@@ -37,6 +37,15 @@ class IdentityOk:
 
 
 @dataclass(frozen=True)
+class CodeRequest:
+    """Path B: the person is known; a one-time code to `mobile` proves they hold it."""
+
+    request_id: str
+    mobile: str
+    mobile_masked: str
+
+
+@dataclass(frozen=True)
 class Contact:
     email_masked: str | None
     mobile_masked: str | None
@@ -81,6 +90,26 @@ class BackendClient:
         )
         return IdentityOk(data["activation_id"], data.get("first_name") or "", data["status"])
 
+    def request_new_code(
+        self, nir: str, birth_date: str, card_type: str, card_serial: str
+    ) -> CodeRequest:
+        data = self._call(
+            "POST",
+            "/v1/code-requests",
+            {
+                "nir": nir,
+                "birth_date": birth_date,
+                "card_type": card_type,
+                "card_serial": card_serial,
+            },
+        )
+        return CodeRequest(data["request_id"], data["mobile"], data["mobile_masked"])
+
+    def activation_after_check(self, request_id: str) -> IdentityOk:
+        """A new provisional code is issued and the card counts as verified (path B)."""
+        data = self._call("POST", f"/v1/code-requests/{request_id}/activation")
+        return IdentityOk(data["activation_id"], data.get("first_name") or "", data["status"])
+
     def check_card(self, activation_id: str, card_type: str, card_serial: str) -> None:
         self._call(
             "POST",
@@ -98,6 +127,13 @@ class BackendClient:
 
     def contact(self, activation_id: str) -> Contact:
         data = self._call("GET", f"/v1/activations/{activation_id}/contact")
+        return Contact(data.get("email_masked"), data.get("mobile_masked"))
+
+    def update_contact(
+        self, activation_id: str, email: str | None = None, mobile: str | None = None
+    ) -> Contact:
+        body = {key: value for key, value in (("email", email), ("mobile", mobile)) if value}
+        data = self._call("PUT", f"/v1/activations/{activation_id}/contact", body)
         return Contact(data.get("email_masked"), data.get("mobile_masked"))
 
     def check_identifier(self, activation_id: str, identifier: str) -> None:

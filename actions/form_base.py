@@ -34,6 +34,9 @@ VERIFIED_BEFORE_DECISION = {
     for field in ("provisional_code", "nir", "card_type", "card_serial")
 }
 
+NEW_CODE_IN_PROGRESS = (
+    "C'est bien ce que nous faisons : ces informations servent à vous envoyer un nouveau code."
+)
 LEAVE_FORM_INTENTS = {"request_advisor", "stop", "start_over"}
 #: Not questions inside a form: the field-specific "not understood" says more than a generic line.
 NOT_UNDERSTOOD_INTENTS = {"nlu_fallback", "affirm", "deny", "inform"}
@@ -106,11 +109,14 @@ class StepFormValidator(FormValidationAction, ABC):
             events = await self._extract_validation_events(dispatcher, tracker, domain)
             return events + self._failure_events(dispatcher, tracker, events, requested)
 
-        if intent in LEAVE_FORM_INTENTS:
+        if self.leaves_form(intent, tracker):
             return []
         if intent == "correct":
             return await self._start_correction(dispatcher, tracker, domain, requested)
         if intent == "repeat":
+            return [SlotSet(requested, None)]
+        if intent == "no_code" and tracker.get_slot("code_path") == "new_code":
+            dispatcher.utter_message(text=NEW_CODE_IN_PROGRESS)
             return [SlotSet(requested, None)]
         if is_question(intent) and intent not in NOT_UNDERSTOOD_INTENTS:
             answer_question(dispatcher, intent, requested)
@@ -120,6 +126,10 @@ class StepFormValidator(FormValidationAction, ABC):
         return [SlotSet(requested, None)] + self._count_failure(dispatcher, tracker)
 
     # -- hooks -------------------------------------------------------------------------------
+    def leaves_form(self, intent: str, tracker: Tracker) -> bool:
+        """Intents for which the form steps aside, so that a rule takes over."""
+        return intent in LEAVE_FORM_INTENTS
+
     def not_understood(self, tracker: Tracker, requested: str) -> str:
         return replies.NOT_UNDERSTOOD.get(requested, "Je n'ai pas compris votre réponse.")
 

@@ -12,13 +12,16 @@ under `throttle:` keys that expire on their own (fixed windows).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 
-from actions.backend_client import BackendError, IdentityOk
+from actions.backend_client import BackendError, CodeRequest, IdentityOk
 from actions.runtime import runtime
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,18 +88,50 @@ def caller_of(events: list[dict[str, Any]]) -> str:
     return ""
 
 
-def guarded_identity_check(
-    conversation_id: str, events: list[dict[str, Any]], nir: str, code: str
-) -> IdentityOk:
-    """`BackendClient.check_identity`, refused (`identity_locked`) while a throttle is locked."""
+def _guarded(
+    conversation_id: str,
+    events: list[dict[str, Any]],
+    check: Callable[[], T],
+    mismatch: str,
+    locked: str,
+) -> T:
+    """Runs `check` unless a throttle is locked (then `locked`, as the backend says it); a
+    `mismatch` refusal counts as a failure in every scope."""
     guard = IdentityGuard(runtime().redis)
     caller = caller_of(events)
     retry_after = guard.locked_for(conversation_id, caller)
     if retry_after is not None:
-        raise BackendError(423, "identity_locked", {"retry_after_seconds": retry_after})
+        raise BackendError(423, locked, {"retry_after_seconds": retry_after})
     try:
-        return runtime().backend.check_identity(nir, code)
+        return check()
     except BackendError as error:
-        if error.code == "identity_mismatch":
+        if error.code == mismatch:
             guard.record_failure(conversation_id, caller)
         raise
+
+
+def guarded_identity_check(
+    conversation_id: str, events: list[dict[str, Any]], nir: str, code: str
+) -> IdentityOk:
+    """`BackendClient.check_identity`, refused (`identity_locked`) while a throttle is locked."""
+    return _guarded(
+        conversation_id,
+        events,
+        lambda: runtime().backend.check_identity(nir, code),
+        "identity_mismatch",
+        "identity_locked",
+    )
+
+
+def guarded_code_request(
+    conversation_id: str, events: list[dict[str, Any]], nir: str, *details: str
+) -> CodeRequest:
+    """Path B's identity check (`BackendClient.request_new_code` with birth date, card type and
+    serial), under the same throttles: refused (`request_locked`) while one is locked."""
+    return _guarded(
+        conversation_id,
+        events,
+        lambda: runtime().backend.request_new_code(nir, *details),
+        "person_not_found",
+        "request_locked",
+    )

@@ -1,4 +1,5 @@
-"""What every action needs (settings, Redis, the vault, the backend client), built once, lazily.
+"""What every action needs (settings, Redis, the vault, the backend client, one-time codes and
+the messenger that sends them), built once, lazily.
 
 Nothing connects at import time: rasa-sdk imports every module of this package on start.
 """
@@ -11,9 +12,11 @@ from functools import lru_cache
 import redis
 
 from actions.backend_client import BackendClient
+from bot.one_time_codes import OneTimeCodes
 from bot.redis_client import connect
 from bot.settings import Settings, load_settings
 from bot.vault import REF_PATTERN, Vault
+from messaging import Messenger
 
 
 @dataclass
@@ -22,6 +25,8 @@ class Runtime:
     redis: redis.Redis
     vault: Vault
     backend: BackendClient
+    codes: OneTimeCodes
+    messenger: Messenger
 
     def reveal(self, value: str | None, conversation_id: str) -> str | None:
         """The real value behind a vault reference (or the value itself when it is not one).
@@ -57,4 +62,6 @@ def runtime() -> Runtime:
         redis=client,
         vault=Vault(client, settings.vault_key, settings.vault_ttl_seconds),
         backend=BackendClient(settings.backend_url, timeout=settings.backend_timeout_seconds),
+        codes=OneTimeCodes(client, settings.vault_key),
+        messenger=Messenger.from_settings(settings, client),
     )

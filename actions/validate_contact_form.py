@@ -1,18 +1,53 @@
-"""Screen "Je vérifie mes coordonnées de contact": the masked e-mail and mobile on file.
+"""Screen "Je vérifie mes coordonnées de contact": the masked e-mail and mobile on file, and
+their change.
 
-Changing them needs one-time codes (a later issue); until then a "non" is answered with where
-to change them, and the flow goes on, so the activation is never blocked by it.
+OUI goes on. NON (or "je veux changer mon e-mail", or a new address or number typed straight
+away) asks which one to change and the new value; the flow controller then sends a one-time
+code there (e-mail or SMS), and only once it is typed back does the backend get the new value.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_base import VERIFIED_BEFORE_DECISION, StepFormValidator, as_bool_answer
+from actions.form_base import (
+    VERIFIED_BEFORE_DECISION,
+    StepFormValidator,
+    as_bool_answer,
+    latest_text,
+)
+from bot import replies
+from bot.contact_details import parse_email, parse_mobile
+from bot.french_numbers import strip_accents
+
+EMAIL_WORDS = re.compile(r"\b(e-?mail|mail|courriel|adresse|arobase)\b|@")
+MOBILE_WORDS = re.compile(r"\b(mobile|portable|telephone|tel|numero|sms|06|07)\b")
+CHANGE_FIELDS = ("email", "mobile")
+
+
+def _detect_change(text: str) -> str | None:
+    plain = strip_accents(text.lower())
+    if EMAIL_WORDS.search(plain):
+        return "email"
+    if MOBILE_WORDS.search(plain) or sum(c.isdigit() for c in plain) >= 8:
+        return "mobile"
+    return None
+
+
+def _typed_value(text: str, field: str) -> str | None:
+    check = parse_email(text) if field == "email" else parse_mobile(text)
+    return check.value
+
+
+def _change_slots(field: str, text: str) -> dict[str, Any]:
+    """What to change, and the new value too when the message already holds it."""
+    value = _typed_value(text, field)
+    return {"contact_change": field, **({"new_contact": value} if value else {})}
 
 
 class ValidateContactForm(StepFormValidator):
@@ -21,22 +56,78 @@ class ValidateContactForm(StepFormValidator):
     def name(self) -> str:
         return "validate_contact_form"
 
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("contact_confirmed") == "change":
+            return ["contact_confirmed", "contact_change", "new_contact"]
+        return ["contact_confirmed"]
+
     async def extract_contact_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "contact_confirmed":
             return {}
+        text = latest_text(tracker)
         answer = as_bool_answer(tracker)
-        if answer is None:
-            return {}
-        return {"contact_confirmed": "confirmed" if answer else "to_change_later"}
+        field = _detect_change(text)
+        if answer is True and field is None:
+            return {"contact_confirmed": "confirmed"}
+        if field is None:
+            return {} if answer is None else {"contact_confirmed": "change"}
+        # "non, mon nouveau mail est …", "je veux changer de portable": straight to the change.
+        return {"contact_confirmed": "change", **_change_slots(field, text)}
 
-    def validate_contact_confirmed(
+    async def extract_contact_change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "contact_change":
+            return {}
+        text = latest_text(tracker).strip().lower().rstrip(" .!")
+        if text == "1":
+            return {"contact_change": "email"}
+        if text == "2":
+            return {"contact_change": "mobile"}
+        field = _detect_change(text)
+        if field is None:
+            return {}
+        return _change_slots(field, latest_text(tracker))
+
+    async def extract_new_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "new_contact":
+            return {}
+        text = latest_text(tracker)
+        field = tracker.get_slot("contact_change")
+        if field == "email" and ("@" in text or "arobase" in text.lower()):
+            return {"new_contact": text}
+        if field == "mobile" and sum(c.isdigit() for c in text) >= 4:
+            return {"new_contact": text}
+        if _typed_value(text, field or "mobile"):
+            return {"new_contact": text}
+        return {}
+
+    def validate_new_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if value == "to_change_later":
-            dispatcher.utter_message(
-                text="Vous pourrez les modifier une fois connecté, dans votre profil Mon espace "
-                "santé, ou avec un conseiller (écrivez CONSEILLER). Continuons."
-            )
-        return {"contact_confirmed": value}
+        field = tracker.get_slot("contact_change")
+        if field == "email":
+            check = parse_email(str(value))
+            errors = replies.EMAIL_ERRORS
+        else:
+            check = parse_mobile(str(value))
+            errors = replies.MOBILE_ERRORS
+        if check.value is None:
+            dispatcher.utter_message(text=errors.get(check.error or "", errors["empty"]))
+            return {"new_contact": None}
+        return {"new_contact": check.value}
+
+    def validate_contact_change(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"contact_change": value if value in CHANGE_FIELDS else None}

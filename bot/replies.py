@@ -50,6 +50,35 @@ NOT_UNDERSTOOD = {
     "identifier": "Je n'ai pas reconnu d'identifiant : écrivez-le seul, sans espace.",
     "password": "Écrivez seulement votre mot de passe.",
     "password_confirmation": "Écrivez seulement votre mot de passe, une seconde fois.",
+    "birth_date": "Je n'ai pas reconnu de date de naissance. Écrivez-la ainsi : 03/03/1985.",
+    "mobile_confirmed": "Répondez OUI si ce numéro de mobile est le vôtre, ou NON.",
+    "otp_code": "Écrivez les 6 chiffres du code reçu, ou RENVOYER pour en recevoir un autre.",
+    "contact_change": "Répondez 1 pour changer l'e-mail, ou 2 pour changer le mobile.",
+    "new_contact": "Je n'ai pas reconnu de coordonnée. Écrivez-la seule dans votre message.",
+}
+
+BIRTH_DATE_ERRORS = {
+    "empty": NOT_UNDERSTOOD["birth_date"],
+    "not_a_date": "Cette date n'existe pas ou je ne l'ai pas comprise. Écrivez-la ainsi : 03/03/1985.",
+    "incomplete": "Il manque une partie de la date : il faut le jour, le mois et l'année, par exemple 03/03/1985.",
+    "ambiguous": "Votre message contient deux dates. Écrivez seulement votre date de naissance.",
+    "in_future": "Cette date est dans le futur. Vérifiez l'année, par exemple 03/03/1985.",
+    "too_old": "Cette date est trop ancienne. Vérifiez l'année, par exemple 03/03/1985.",
+}
+
+MOBILE_ERRORS = {
+    "empty": "Je n'ai pas trouvé de numéro dans votre message. Écrivez votre mobile, par exemple 06 12 34 56 78.",
+    "not_a_phone": "Ce numéro n'est pas valide. Écrivez votre mobile, par exemple 06 12 34 56 78.",
+    "too_short": "Il manque un chiffre à ce numéro : un mobile a 10 chiffres, par exemple 06 12 34 56 78.",
+    "too_long": "Ce numéro a un chiffre de trop : un mobile a 10 chiffres, par exemple 06 12 34 56 78.",
+    "not_mobile": "Ce numéro n'est pas un mobile : le code est envoyé par SMS. Écrivez un numéro en 06 ou 07.",
+    "ambiguous": "Votre message contient deux numéros. Écrivez seulement le nouveau mobile.",
+}
+
+EMAIL_ERRORS = {
+    "empty": "Je n'ai pas trouvé d'adresse e-mail. Écrivez-la, par exemple jean.dupont@exemple.fr.",
+    "invalid": "Cette adresse e-mail n'est pas valide. Vérifiez-la, par exemple jean.dupont@exemple.fr.",
+    "ambiguous": "Votre message contient deux adresses. Écrivez seulement la nouvelle adresse e-mail.",
 }
 
 FIELD_LABELS = {
@@ -64,6 +93,8 @@ FIELD_LABELS = {
     "identifier": "l'identifiant",
     "password": "le mot de passe",
     "password_confirmation": "la confirmation du mot de passe",
+    "birth_date": "la date de naissance",
+    "new_contact": "la nouvelle coordonnée",
 }
 
 ADVISOR_OFFER = "Si vous n'y arrivez pas, écrivez CONSEILLER : une personne vous aidera."
@@ -104,3 +135,69 @@ def attempts_left(count: int) -> str:
     if count <= 0:
         return ""
     return f"Il vous reste {count} essai{'s' if count > 1 else ''}."
+
+
+def one_time_code_sms(code: str) -> str:
+    return (
+        f"Mon espace santé : votre code de vérification est {code}. Il est valable 10 minutes. "
+        "Ne le communiquez à personne."
+    )
+
+
+ONE_TIME_CODE_EMAIL_SUBJECT = "Mon espace santé : votre code de vérification"
+
+
+def one_time_code_email(code: str) -> str:
+    return (
+        "Bonjour,\n\n"
+        f"Votre code de vérification Mon espace santé est : {code}\n\n"
+        "Il est valable 10 minutes et ne sert qu'une fois. Écrivez-le dans la conversation "
+        "avec l'assistant. Ne le communiquez à personne, pas même à un conseiller.\n\n"
+        "Si vous n'avez rien demandé, ignorez ce message.\n\n"
+        "Mon espace santé"
+    )
+
+
+def code_sent_to(channel: str, masked: str) -> str:
+    """ "par SMS au ** ** ** *3 77" / "par e-mail à j***@exemple.fr"."""
+    return f"par SMS au {masked}" if channel == "sms" else f"par e-mail à {masked}"
+
+
+def wrong_one_time_code(tries_left: int) -> str:
+    return (
+        f"Ce code n'est pas le bon. {attempts_left(tries_left)} Vérifiez les 6 chiffres.".replace(
+            "  ", " "
+        )
+    )
+
+
+ONE_TIME_CODE_EXPIRED = (
+    "Ce code a expiré (il est valable 10 minutes). Écrivez RENVOYER pour en recevoir un nouveau."
+)
+ONE_TIME_CODE_UNKNOWN = (
+    "Ce code n'est plus valable (il a déjà servi ou un autre l'a remplacé). Écrivez le dernier "
+    "code reçu, ou RENVOYER."
+)
+ONE_TIME_CODE_LOCKED = (
+    "Pour votre sécurité, la vérification est bloquée après trop d'essais. Un conseiller va "
+    "vous aider : il vous répondra ici, ou appelez le 34 22 (lun-ven 8h30-17h)."
+)
+ONE_TIME_CODE_THROTTLED = (
+    "Trop de codes ont été demandés pour ce numéro ou cette adresse. Réessayez dans {minutes} "
+    "minutes, ou écrivez CONSEILLER."
+)
+
+
+def one_time_code_not_received(channel: str, masked: str) -> str:
+    where = "vos courriers indésirables (spam)" if channel == "email" else "vos SMS"
+    return (
+        f"Le code a été envoyé {code_sent_to(channel, masked)}. Il peut mettre quelques minutes "
+        f"à arriver : regardez {where}. Écrivez RENVOYER pour en recevoir un nouveau, ou "
+        "CONSEILLER."
+    )
+
+
+def one_time_code_resent(sends_left: int) -> str:
+    """Short: the code screen's question follows and says where the code went."""
+    extra = "" if sends_left > 1 else " C'était le dernier envoi possible."
+    return f"C'est fait : nouveau code envoyé.{extra}"

@@ -28,7 +28,14 @@ def form_asks() -> set[str]:
         for form in (domain.get("forms") or {}).values():
             asks.update(f"utter_ask_{slot}" for slot in form.get("required_slots") or [])
     # dynamic slots added by validators' required_slots()
-    asks.update({"utter_ask_consent", "utter_ask_oppose_confirmed"})
+    asks.update(
+        {
+            "utter_ask_consent",
+            "utter_ask_oppose_confirmed",
+            "utter_ask_contact_change",
+            "utter_ask_new_contact",
+        }
+    )
     return asks
 
 

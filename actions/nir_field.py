@@ -1,0 +1,50 @@
+"""The social security number (NIR) as a form field: asked on the identity screen (path A) and
+on the "no code" screen (path B), read the same way, and kept as a vault reference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.form_base import latest_text
+from bot import replies
+from bot.nir import check_nir, find_nir_spans, mask_nir
+from bot.vault import find_refs, ref_kind
+
+
+def ref_of_kind(text: str, kind: str) -> str | None:
+    return next((ref for ref in find_refs(text) if ref_kind(ref) == kind), None)
+
+
+class NirField:
+    """`extract_nir` / `validate_nir` for a `StepFormValidator` whose form asks `nir`."""
+
+    async def extract_nir(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = latest_text(tracker)
+        ref = ref_of_kind(text, "nir")
+        if ref:
+            return {"nir": ref}
+        spans = find_nir_spans(text)
+        if spans:
+            start, end = spans[0]
+            return {"nir": text[start:end]}
+        if tracker.get_slot("requested_slot") == "nir" and ref_of_kind(text, "code") is None:
+            digits = sum(c.isdigit() for c in text)
+            if digits >= 6:  # some number, but not a NIR: say what is wrong with it
+                return {"nir": text}
+        return {}
+
+    def validate_nir(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        real = self.reveal(tracker, value)
+        check = check_nir(real or "")
+        if check.error:
+            dispatcher.utter_message(text=replies.NIR_ERRORS[check.error])
+            return {"nir": None, "nir_masked": None}
+        return {"nir": value, "nir_masked": mask_nir(check.value)}

@@ -1,0 +1,105 @@
+"""Sending a one-time code (path B, contact change) and saying so, for the flow controller and
+the code screen's "RENVOYER".
+
+A code is issued for a purpose bound to the conversation (`bot.one_time_codes`), sent by SMS to a
+mobile or by e-mail to an address, and forgotten: only its hash stays in Redis. The destination
+is kept in the vault (a "tok" reference in the `otp_destination` slot) so that a resend reaches
+the same place without the address or number sitting in the tracker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+from dataclasses import dataclass
+
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.runtime import runtime
+from bot import replies
+from bot.masking import mask_email, mask_mobile
+from bot.one_time_codes import CodeLocked, CodeThrottled, OneTimeCodeError, derive_key
+from messaging import MessagingError
+
+logger = logging.getLogger(__name__)
+
+#: purpose → channel. A code for one purpose never confirms another (nor another conversation).
+PURPOSES = {"new_code": "sms", "confirm_mobile": "sms", "confirm_email": "email"}
+
+SEND_FAILED = (
+    "Le code n'a pas pu être envoyé pour le moment. Vos réponses sont gardées : écrivez "
+    "RENVOYER dans quelques minutes, ou CONSEILLER."
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened: `sent` (with the masked destination), or a French `problem` to say and,
+    when it is final (locked), `locked` so that the flow hands over to an advisor."""
+
+    sent: bool
+    masked: str = ""
+    sends_left: int = 0
+    problem: str = ""
+    locked: bool = False
+
+
+def nir_hash(nir: str | None) -> str | None:
+    """A keyed hash of the NIR for the per-NIR throttle (never the NIR itself in Redis)."""
+    if not nir:
+        return None
+    key = derive_key(runtime().settings.vault_key, "nir-throttle")
+    return hmac.new(key, nir.encode(), hashlib.sha256).hexdigest()
+
+
+def masked(channel: str, destination: str) -> str:
+    return mask_mobile(destination) if channel == "sms" else mask_email(destination)
+
+
+def send_one_time_code(
+    purpose: str, conversation_id: str, destination: str, nir: str | None = None
+) -> Delivery:
+    channel = PURPOSES[purpose]
+    shown = masked(channel, destination)
+    rt = runtime()
+    try:
+        issued = rt.codes.issue(purpose, conversation_id, destination, nir_hash(nir))
+    except CodeLocked:
+        return Delivery(False, shown, problem=replies.ONE_TIME_CODE_LOCKED, locked=True)
+    except CodeThrottled as error:
+        minutes = max(1, math.ceil(error.retry_after_seconds / 60))
+        return Delivery(
+            False, shown, problem=replies.ONE_TIME_CODE_THROTTLED.format(minutes=minutes)
+        )
+    except OneTimeCodeError:  # pragma: no cover - both subclasses handled above
+        return Delivery(False, shown, problem=SEND_FAILED)
+    try:
+        if channel == "sms":
+            rt.messenger.send_sms(destination, replies.one_time_code_sms(issued.code))
+        else:
+            rt.messenger.send_email(
+                destination,
+                replies.ONE_TIME_CODE_EMAIL_SUBJECT,
+                replies.one_time_code_email(issued.code),
+            )
+    except MessagingError as error:
+        logger.warning("one-time code not sent (%s): %s", purpose, type(error).__name__)
+        rt.codes.revoke(purpose, conversation_id)
+        return Delivery(False, shown, problem=SEND_FAILED)
+    return Delivery(True, shown, sends_left=issued.sends_left)
+
+
+def code_screen_events(purpose: str, destination_ref: str, delivery: Delivery) -> list[EventType]:
+    """The slots the code screen needs: what the code is for, where it went (masked, and the
+    vault reference of the real destination for a resend), and an empty answer."""
+    channel = PURPOSES[purpose]
+    return [
+        SlotSet("otp_purpose", purpose),
+        SlotSet("otp_destination", destination_ref),
+        SlotSet("otp_sent_to", replies.code_sent_to(channel, delivery.masked)),
+        SlotSet("otp_channel", channel),
+        SlotSet("otp_masked", delivery.masked),
+        SlotSet("otp_code", None),
+    ]

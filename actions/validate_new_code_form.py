@@ -1,0 +1,57 @@
+"""Screen "Je n'ai pas de code" (path B), first part: the NIR and the date of birth.
+
+The card (type and serial) is asked next by the card screen, then the flow controller asks the
+backend whether these details match someone, and a one-time code goes to their mobile.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.form_base import StepFormValidator, latest_intent, latest_text
+from actions.nir_field import NirField, ref_of_kind
+from bot import replies
+from bot.birth_date import format_birth_date, parse_birth_date
+
+DATE_HINT = re.compile(
+    r"[0-9]|janv|f[eé]v|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[eé]c", re.I
+)
+
+
+class ValidateNewCodeForm(NirField, StepFormValidator):
+    def name(self) -> str:
+        return "validate_new_code_form"
+
+    async def extract_birth_date(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "birth_date":
+            return {}
+        text = latest_text(tracker)
+        if ref_of_kind(text, "nir"):
+            return {}
+        check = parse_birth_date(text)
+        if check.value is not None:
+            return {"birth_date": text}
+        if not DATE_HINT.search(text):
+            return {}
+        if check.error == "not_a_date" and latest_intent(tracker) not in ("inform", "nlu_fallback"):
+            return {}  # a question or a word that works at any step, not a date
+        return {"birth_date": text}
+
+    def validate_birth_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return {"birth_date": value}  # already checked (e.g. set by a story)
+        check = parse_birth_date(str(value))
+        if check.value is None:
+            dispatcher.utter_message(text=replies.BIRTH_DATE_ERRORS[check.error or "not_a_date"])
+            return {"birth_date": None}
+        dispatcher.utter_message(text=f"Date de naissance : {format_birth_date(check.value)}.")
+        return {"birth_date": check.value.isoformat()}
