@@ -24,14 +24,20 @@ from typing import Any
 import phonenumbers
 
 from bot.birth_date import month_number
-from bot.card import check_serial
 from bot.french_numbers import spoken_to_digits, strip_accents
-from bot.nir import check_nir
 from bot.provisional_code import check_code
 from bot.sms_text import to_gsm7
 from bot.spelled_code import keypad_code, spell_code_groups
-from bot.voice_prompts import CREDENTIAL_STEPS, FREE, PROMPTS, hints_for, prompt_for
-from bot.voice_text import digits_spoken, nir_groups, phone_wording, serial_groups
+from bot.voice_prompts import (
+    CREDENTIAL_STEPS,
+    EMAIL_HINTS,
+    FREE,
+    PROMPTS,
+    hints_for,
+    prompt_for,
+)
+from bot.voice_readback import ReadBack, read_back_for
+from bot.voice_text import phone_wording
 from messaging import MessagingError
 from webhook.rasa_client import RasaUnavailable
 from webhook.services import Services
@@ -55,7 +61,6 @@ VOICE_RESPONSES = {
 }
 CONFIRM_OUTRO = "Tapez 1 si c'est exact, 2 pour recommencer."
 CONFIRM_HINTS = "oui, non, c'est exact, c'est ça, recommencer, répéter"
-HEARD = {"code": "J'ai noté le code :", "nir": "J'ai noté :", "card_serial": "J'ai noté :"}
 NOT_HEARD = "Je n'ai rien entendu."
 STILL_NOT_HEARD = "Je n'ai toujours rien entendu."
 ADVISOR_OFFER = (
@@ -116,6 +121,27 @@ NO_MOBILE = (
     "téléphone. Je dois vous envoyer un lien par SMS, mais le numéro de cet appel n'est pas un "
     "mobile. Un conseiller peut vous aider à finir : tapez 0 ou dites « conseiller ». Vous "
     "pouvez aussi rappeler depuis votre téléphone mobile : vos réponses sont gardées."
+)
+EMAIL_SMS = (
+    "Mon espace santé : répondez à ce SMS en écrivant votre nouvelle adresse e-mail. Un code "
+    "de vérification vous sera envoyé à cette adresse."
+)
+EMAIL_SENT = (
+    "Une adresse e-mail se dicte mal au téléphone. Je viens de vous envoyer un SMS : "
+    "répondez-y en écrivant votre nouvelle adresse e-mail."
+)
+EMAIL_MENU = (
+    "Quand c'est fait, tapez 1 ou dites « c'est fait ». Pour recevoir le SMS à nouveau, tapez 2. "
+    "Vous pouvez aussi raccrocher et continuer par SMS."
+)
+EMAIL_NOT_YET = "Je n'ai pas encore reçu votre adresse. Répondez au SMS en l'écrivant."
+EMAIL_WAITING = "Je reste en ligne pendant que vous répondez au SMS."
+EMAIL_RECEIVED = "Merci, j'ai bien reçu votre nouvelle adresse e-mail."
+EMAIL_NO_MOBILE = (
+    "Une adresse e-mail se dicte mal au téléphone, et je ne peux pas envoyer de SMS à ce "
+    "numéro. Un conseiller peut la noter avec vous : tapez 0 ou dites « conseiller ». Vous "
+    "pouvez aussi l'épeler maintenant, par exemple : « jean point dupont arobase exemple point "
+    "F R »."
 )
 RESUME_CHECK = (
     "Bonjour, je suis l'assistant Mon espace santé. Vous aviez commencé votre démarche lors "
@@ -264,19 +290,27 @@ class VoiceCall:
             return self._confirm(conversation_id, state, keys, words)
         if state.mode == "link":
             return self._link_choice(conversation_id, state, keys, words)
+        if state.mode == "email_sms":
+            return self._email_choice(conversation_id, state, keys, words)
         return self._answer_step(conversation_id, state, keys, text)
 
     def silence(self, address: str) -> VoiceReply:
         """The gather ended without a key or a word."""
         conversation_id = self.s.conversations.open("voice", address)
         state = self.states.load(conversation_id)
-        if state.mode in ("wait", "link") and state.wait_rounds < MAX_WAIT_ROUNDS:
+        if state.mode in ("wait", "link", "email_sms") and state.wait_rounds < MAX_WAIT_ROUNDS:
             state.wait_rounds += 1
             if state.mode == "link" and self._step(conversation_id) == "done":
                 return self._finished(conversation_id, state)
+            if state.mode == "email_sms" and self._step(conversation_id) != "new_contact":
+                return self._email_received(conversation_id, state)
             self.states.save(conversation_id, state)
             if state.mode == "wait":
                 return VoiceReply(listen=Listen("wait", "c'est bon")).say(STILL_WAITING)
+            if state.mode == "email_sms":
+                return VoiceReply(listen=Listen("menu", "c'est fait")).say(
+                    EMAIL_WAITING, EMAIL_MENU
+                )
             return VoiceReply(listen=Listen("menu", "c'est fait")).say(LINK_WAITING, LINK_MENU)
         state.silences += 1
         step = self._step(conversation_id)
@@ -290,6 +324,8 @@ class VoiceCall:
             reply.say(CONFIRM_OUTRO).listen = Listen("confirm", CONFIRM_HINTS)
         elif state.mode == "link":
             reply.say(LINK_MENU).listen = Listen("menu", "c'est fait")
+        elif state.mode == "email_sms":
+            reply.say(EMAIL_MENU).listen = Listen("menu", "c'est fait")
         elif state.mode == "resume_check":
             reply.say(RESUME_RETRY).listen = Listen("digits", "mai 1985")
         else:
@@ -335,6 +371,8 @@ class VoiceCall:
             said.append(VOICE_RESPONSES.get(name) or phone_wording(text))
         if step in CREDENTIAL_STEPS:
             return self._offer_link(conversation_id, state, said)
+        if step == "new_contact" and self._slot(conversation_id, "contact_change") == "email":
+            return self._offer_email_by_sms(conversation_id, state, said)
         reply = VoiceReply().say(*said)
         if step == "done":
             state.mode = ""
@@ -362,7 +400,10 @@ class VoiceCall:
             keys = ""
         if not keys and not text:
             return self.silence_like(conversation_id, state)
-        kind = prompt_for(step).kind
+        prompt = prompt_for(step)
+        if keys and prompt.words_for_keys(keys):
+            keys, text = "", prompt.words_for_keys(keys) or ""
+        kind = prompt.kind
         if kind == "code":
             if keys:
                 typed = keypad_code(keys)
@@ -372,14 +413,13 @@ class VoiceCall:
                 text = typed.value
             check = check_code(text)
             if check.value:
-                return self._read_back(
-                    conversation_id, state, "code", check.value, spell_code_groups(check.value)
-                )
+                groups = spell_code_groups(check.value)
+                back = ReadBack(check.value, groups, "code", "J'ai noté le code :")
+                return self._read_back(conversation_id, state, back)
         elif kind == "digits":
-            given = keys or text
-            value, groups = self._digit_value(step, given)
-            if value:
-                return self._read_back(conversation_id, state, step, value, groups)
+            back = read_back_for(step, keys or text)
+            if back is not None:
+                return self._read_back(conversation_id, state, back)
             text = re.sub(r"\D", "", keys) if keys else text
         elif kind == "menu" and keys:
             text = keys[:1]
@@ -395,34 +435,14 @@ class VoiceCall:
         address = self.s.conversations.address(conversation_id) or ""
         return self.silence(address)
 
-    @staticmethod
-    def _digit_value(step: str, given: str) -> tuple[str | None, list[str]]:
-        """A NIR or serial worth reading back (right length and shape), with its groups."""
-        if step == "nir":
-            check = check_nir(given)
-            if check.value:
-                return check.value, [digits_spoken(g) for g in nir_groups(check.value)]
-        elif step == "card_serial":
-            check = check_serial(given, "without_photo")
-            digits = re.sub(r"\D", "", spoken_to_digits(given))
-            value = check.value or (digits if len(digits) == 11 else None)
-            if value:
-                return value, [digits_spoken(g) for g in serial_groups(value)]
-        return None, []
-
     # -- read back and confirm ----------------------------------------------------------------
-    def _read_back(
-        self, conversation_id: str, state: CallState, kind: str, value: str, groups: list[str]
-    ) -> VoiceReply:
+    def _read_back(self, conversation_id: str, state: CallState, back: ReadBack) -> VoiceReply:
+        """Says `back` slowly and waits for "1" (exact); the value waits in the vault."""
         self._drop_pending(conversation_id, state)
-        state.pending_ref = self.s.vault.put(
-            {"code": "code", "nir": "nir"}.get(kind, "tok"), value, conversation_id
-        )
+        state.pending_ref = self.s.vault.put(back.vault_kind, back.value, conversation_id)
         state.mode = "confirm"
-        reply = VoiceReply(listen=Listen("confirm", CONFIRM_HINTS)).say(
-            HEARD.get(kind, "J'ai noté :")
-        )
-        reply.read_back(groups).say(CONFIRM_OUTRO)
+        reply = VoiceReply(listen=Listen("confirm", CONFIRM_HINTS)).say(back.heard)
+        reply.read_back(back.groups).say(CONFIRM_OUTRO)
         return self._remember(conversation_id, state, reply)
 
     def _confirm(self, conversation_id: str, state: CallState, keys: str, words: str) -> VoiceReply:
@@ -531,10 +551,13 @@ class VoiceCall:
     def _send_link(self, conversation_id: str, address: str) -> bool:
         token = self.links.issue(conversation_id)
         url = self.s.settings.public_base_url + PAGE_PATH + token
+        return self._send_sms(conversation_id, address, LINK_SMS.format(url=url))
+
+    def _send_sms(self, conversation_id: str, address: str, body: str) -> bool:
         try:
-            self.s.messenger.send_sms(address, to_gsm7(LINK_SMS.format(url=url)))
+            self.s.messenger.send_sms(address, to_gsm7(body))
         except MessagingError as error:
-            logger.warning("credentials link for %s not sent: %s", conversation_id, error)
+            logger.warning("SMS of the call %s not sent: %s", conversation_id, error)
             return False
         # An answer to that SMS continues this same conversation (same dialogue, same tracker).
         self.s.conversations.link_channel("sms", address, conversation_id)
@@ -564,6 +587,41 @@ class VoiceCall:
         reply = VoiceReply(hangup=True)
         reply.say(*(phone_wording(t) for t in last[-1:]))
         return reply.say(GOODBYE)
+
+    # -- a new e-mail address: by SMS, since one cannot be dictated reliably ---------------
+    def _offer_email_by_sms(
+        self, conversation_id: str, state: CallState, said: list[str]
+    ) -> VoiceReply:
+        address = self.s.conversations.address(conversation_id) or ""
+        reply = VoiceReply().say(*said)
+        if not is_mobile(address):  # no SMS to a landline: dictate it, or an advisor
+            state.mode = ""
+            reply.say(EMAIL_NO_MOBILE).listen = Listen("free", ", ".join(EMAIL_HINTS))
+            return self._remember(conversation_id, state, reply)
+        state.mode, state.wait_rounds = "email_sms", 0
+        reply.listen = Listen("menu", "c'est fait, renvoyer")
+        if self._send_sms(conversation_id, address, EMAIL_SMS):
+            reply.say(EMAIL_SENT, EMAIL_MENU)
+        else:
+            reply.say(LINK_FAILED)
+        return self._remember(conversation_id, state, reply)
+
+    def _email_choice(
+        self, conversation_id: str, state: CallState, keys: str, words: str
+    ) -> VoiceReply:
+        if self._step(conversation_id) != "new_contact":
+            return self._email_received(conversation_id, state)
+        if keys[:1] == "2" or words in _RESEND_WORDS:
+            return self._offer_email_by_sms(conversation_id, state, [])
+        reply = VoiceReply(listen=Listen("menu", "c'est fait, renvoyer"))
+        if keys[:1] == "1" or words in _DONE_WORDS:
+            reply.say(EMAIL_NOT_YET)
+        return self._remember(conversation_id, state, reply.say(EMAIL_MENU))
+
+    def _email_received(self, conversation_id: str, state: CallState) -> VoiceReply:
+        """The address came by SMS and the dialogue moved on (the code sent there): go on."""
+        state.mode = ""
+        return self._ask(conversation_id, state, retry=True, intro=EMAIL_RECEIVED)
 
     # -- resuming a dropped call ---------------------------------------------------------------
     def _birth_yymm(self, conversation_id: str) -> str:
@@ -605,6 +663,12 @@ class VoiceCall:
         return reply.prepend(intro)
 
     # -- helpers -------------------------------------------------------------------------------
+    def _slot(self, conversation_id: str, name: str) -> str:
+        try:
+            return str(self.s.rasa.tracker_slots(conversation_id).get(name) or "")
+        except RasaUnavailable:
+            return ""
+
     def _step(self, conversation_id: str | None) -> str:
         if not conversation_id:
             return ""

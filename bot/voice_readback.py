@@ -1,0 +1,100 @@
+"""Which answers a call reads back before the dialogue sees them, and how they are said.
+
+A caller cannot see what the recogniser (or their finger) wrote down, so anything that must be
+exact is said back first: the NIR and the card serial digit by digit in the card's groups, the
+date of birth as a date ("le 3 mars 1985"), a 6-digit one-time code in two groups of three, a new
+mobile number in pairs. Only a value of the right shape is read back; anything else goes to the
+dialogue, which says what is wrong. The provisional code has its own spelling
+(`bot.spelled_code`) and is handled by the call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.birth_date import format_birth_date, parse_birth_date
+from bot.card import check_serial
+from bot.contact_details import parse_mobile
+from bot.french_numbers import spoken_to_digits
+from bot.nir import check_nir
+from bot.voice_text import digits_spoken, groups_of, nir_groups, serial_groups, spoken_date
+
+OTP_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """`value` is what the dialogue gets once the caller says "exact"; `groups` what is said."""
+
+    value: str
+    groups: list[str] = field(default_factory=list)
+    vault_kind: str = "tok"  # the vault holds the value while it waits for the "1"
+    heard: str = "J'ai noté :"
+
+
+def read_back_for(step: str, given: str) -> ReadBack | None:
+    """The read-back of `given` (keys or speech) at `step`, or None when it is not worth one."""
+    reader = _READERS.get(step)
+    return reader(given) if reader and given else None
+
+
+def _nir(given: str) -> ReadBack | None:
+    value = check_nir(given).value
+    if not value:
+        return None
+    return ReadBack(value, [digits_spoken(g) for g in nir_groups(value)], "nir")
+
+
+def _serial(given: str) -> ReadBack | None:
+    digits = re.sub(r"\D", "", spoken_to_digits(given))
+    value = check_serial(given, "without_photo").value or (digits if len(digits) == 11 else None)
+    if not value:
+        return None
+    return ReadBack(value, [digits_spoken(g) for g in serial_groups(value)])
+
+
+def _birth_date(given: str) -> ReadBack | None:
+    value = parse_birth_date(given).value
+    if value is None:
+        return None
+    return ReadBack(
+        format_birth_date(value),
+        birth_date_groups(value),
+        heard="J'ai noté votre date de naissance :",
+    )
+
+
+def birth_date_groups(value: date) -> list[str]:
+    """ "le 3 mars", "1985": the day and month, then the year, said slowly."""
+    words = spoken_date(value)
+    return [words.rsplit(" ", 1)[0], str(value.year)]
+
+
+def _one_time_code(given: str) -> ReadBack | None:
+    digits = re.sub(r"\D", "", spoken_to_digits(given))
+    if len(digits) != OTP_LENGTH:
+        return None
+    groups = [digits_spoken(g) for g in groups_of(digits, (3, 3))]
+    return ReadBack(digits, groups, "otp", heard="J'ai noté le code :")
+
+
+def _mobile(given: str) -> ReadBack | None:
+    value = parse_mobile(given).value
+    if not value or not value.startswith("+33"):
+        return None
+    national = "0" + value[3:]
+    pairs = groups_of(national, (2,) * 5)
+    return ReadBack(
+        " ".join(pairs), [digits_spoken(p) for p in pairs], heard="J'ai noté le numéro :"
+    )
+
+
+_READERS = {
+    "nir": _nir,
+    "card_serial": _serial,
+    "birth_date": _birth_date,
+    "otp_code": _one_time_code,
+    "new_contact": _mobile,
+}

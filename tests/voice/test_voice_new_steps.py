@@ -1,0 +1,121 @@
+"""The phone face of path B ("je n'ai pas de code") and the contact change: prompts, keys that
+stand for words, read-backs of a date of birth, a one-time code and a new mobile, and the phone
+wording of those steps' SMS replies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.voice_prompts import INPUT_KINDS, PROMPTS, hints_for, prompt_for
+from bot.voice_readback import read_back_for
+from bot.voice_text import phone_wording, spoken_date
+
+NEW_STEPS = ("birth_date", "mobile_confirmed", "otp_code", "contact_change", "new_contact")
+
+
+@pytest.mark.parametrize("step", NEW_STEPS)
+def test_every_new_step_has_a_phone_prompt_leaning_on_the_keypad(step: str) -> None:
+    prompt = prompt_for(step)
+    assert step in PROMPTS and prompt.kind in INPUT_KINDS and prompt.kind != "free"
+    assert "tapez" in prompt.simpler.lower()
+    assert "conseiller" in hints_for(step)  # the control words are always expected
+
+
+@pytest.mark.parametrize(
+    ("given", "value", "groups"),
+    [
+        ("03031985", "03/03/1985", ["le 3 mars", "1985"]),
+        ("trois mars mille neuf cent quatre-vingt-cinq", "03/03/1985", ["le 3 mars", "1985"]),
+        ("le premier janvier 1990", "01/01/1990", ["le premier janvier", "1990"]),
+        ("12/05/85", "12/05/1985", ["le 12 mai", "1985"]),
+    ],
+)
+def test_a_birth_date_is_read_back_as_a_date(given: str, value: str, groups: list[str]) -> None:
+    back = read_back_for("birth_date", given)
+    assert back is not None and (back.value, back.groups) == (value, groups)
+    assert back.vault_kind == "tok"
+
+
+@pytest.mark.parametrize("given", ["0303", "31021985", "mars 1985", "03031985123", ""])
+def test_an_incomplete_or_impossible_date_goes_to_the_dialogue(given: str) -> None:
+    assert read_back_for("birth_date", given) is None
+
+
+def test_a_one_time_code_is_read_back_in_two_groups_and_kept_as_a_one_time_code() -> None:
+    back = read_back_for("otp_code", "4 8 1 0 7 2")
+    assert back is not None and back.value == "481072"
+    assert back.groups == ["quatre huit un", "zéro sept deux"]
+    assert back.vault_kind == "otp"
+    spoken = read_back_for("otp_code", "quatre huit un zéro sept deux")
+    assert spoken is not None and spoken.value == "481072"
+    assert read_back_for("otp_code", "48107") is None
+    assert read_back_for("otp_code", "renvoyer") is None
+
+
+def test_a_new_mobile_is_read_back_in_pairs_and_a_landline_is_not() -> None:
+    back = read_back_for("new_contact", "0612345678")
+    assert back is not None and back.value == "06 12 34 56 78"
+    assert back.groups[:2] == ["zéro six", "un deux"] and len(back.groups) == 5
+    assert read_back_for("new_contact", "0145678901") is None
+    assert read_back_for("new_contact", "jean.dupont@example.fr") is None
+
+
+def test_keys_that_stand_for_words() -> None:
+    assert prompt_for("otp_code").words_for_keys("9#") == "renvoyer"
+    assert prompt_for("otp_code").words_for_keys("481072") is None
+    assert prompt_for("provisional_code").words_for_keys("9") == "je n'ai pas de code"
+    assert prompt_for("nir").words_for_keys("9") is None
+    assert "je n'ai pas de code" in prompt_for("provisional_code").question
+
+
+def test_dates_are_said_with_their_month() -> None:
+    assert spoken_date(date(1985, 3, 3)) == "le 3 mars 1985"
+    assert spoken_date(date(1990, 1, 1)) == "le premier janvier 1990"
+    assert phone_wording("Date de naissance : 03/03/1985.") == "Date de naissance : le 3 mars 1985."
+    assert "31/02/1985" in phone_wording("Le 31/02/1985 n'existe pas.")
+
+
+@pytest.mark.parametrize(
+    ("sms", "spoken", "absent"),
+    [
+        (
+            "Un code à 6 chiffres vous a été envoyé par SMS au ** ** ** *3 77 (valable 10 "
+            "minutes). Écrivez-le ici, ou RENVOYER si vous ne l'avez pas reçu.",
+            ["au numéro qui finit par 3 77", "Tapez-le puis la touche dièse", "« renvoyer »"],
+            ["*", "Écrivez", "RENVOYER"],
+        ),
+        (
+            "Un code à 6 chiffres vous a été envoyé par e-mail à j***@e***.fr (valable 10 "
+            "minutes). Écrivez-le ici, ou RENVOYER si vous ne l'avez pas reçu.",
+            ["à l'adresse qui commence par j", "tapez 9 puis dièse"],
+            ["*", "@"],
+        ),
+        (
+            "Un code de vérification va être envoyé par SMS au mobile enregistré : "
+            "** ** ** *3 77. Est-ce bien votre numéro ? OUI ou NON",
+            ["le numéro qui finit par 3 77", "Tapez 1 ou dites oui"],
+            ["*", "OUI ou NON"],
+        ),
+        (
+            "Cette date n'existe pas ou je ne l'ai pas comprise. Écrivez-la ainsi : 03/03/1985.",
+            ["Dites-la, par exemple le 3 mars 1985."],
+            ["03/03", "Écrivez"],
+        ),
+        (
+            "Le code a été envoyé par SMS au ** ** ** *3 77. Écrivez RENVOYER pour en recevoir "
+            "un nouveau, ou CONSEILLER.",
+            ["Dites « renvoyer »", "« conseiller »"],
+            ["RENVOYER", "Écrivez"],
+        ),
+    ],
+)
+def test_the_new_steps_sms_wording_is_made_fit_to_be_said(
+    sms: str, spoken: list[str], absent: list[str]
+) -> None:
+    said = phone_wording(sms)
+    for part in spoken:
+        assert part in said, said
+    for part in absent:
+        assert part not in said, said
