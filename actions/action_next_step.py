@@ -385,7 +385,8 @@ class ActionNextStep(Action):
                 if slots.get("otp_purpose") == purpose and slots.get("otp_destination"):
                     return Step(route="otp")
                 ref = runtime().vault.put("tok", new_value, tracker.sender_id)
-                return self._send_code(dispatcher, tracker, purpose, ref)
+                nir = self._reveal(tracker, slots.get("nir"))  # for the per-NIR throttle
+                return self._send_code(dispatcher, tracker, purpose, ref, nir)
             if slots.get("otp_code") != "verified":
                 return Step(route="handoff")  # locked: the validator already said so
             try:
