@@ -93,9 +93,10 @@ def announce(env: dict[str, str]) -> None:
                 [
                     "",
                     "Mon espace santé assistant is up:",
-                    f"  simulator (text the assistant)  {webhook}/",
+                    f"  simulator (SMS and call modes)  {webhook}/",
                     f"  advisor console                 {webhook}/advisor",
                     f"  Twilio SMS webhook              {env['PUBLIC_BASE_URL']}/twilio/sms",
+                    f"  Twilio voice webhook            {env['PUBLIC_BASE_URL']}/twilio/voice",
                     f"  activation backend              {urls['backend']}  (OpenAPI: /openapi.json)",
                     f"  Rasa server                     {urls['rasa']}",
                     f"  action server                   {urls['actions']}",
