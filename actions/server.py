@@ -27,9 +27,11 @@ def main() -> None:
 
     from actions.metrics import observe_action
     from actions.runtime import runtime
+    from actions.threads import run_actions_in_threads
 
     configure_logging("actions")
     settings = load_settings()
+    run_actions_in_threads()  # a slow backend call holds its own conversation only
     app = create_app("actions", cors_origins=None)
 
     @app.middleware("request")

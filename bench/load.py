@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 import requests
 
 from bench.conversation import SmsChannel, Target, TurnResult, run_turn, sms_activation
+from bench.voice import VoiceChannel, voice_activation
+
+#: channel name → (one person's line, the script of a complete activation on it)
+CHANNELS = {"sms": (SmsChannel, sms_activation), "voice": (VoiceChannel, voice_activation)}
 
 _people = itertools.count(1)
 
@@ -34,6 +38,7 @@ class LevelResult:
     concurrency: int
     seconds: float
     conversations: list[ConversationResult]
+    channel: str = "sms"
 
     @property
     def turns(self) -> list[TurnResult]:
@@ -110,21 +115,28 @@ def converse(
     code: str,
     start: threading.Barrier | None,
     think: float = 0.0,
+    channel: str = "sms",
 ) -> ConversationResult:
     """One person's complete activation; stops at the first failed turn.
 
     `think` seconds pass between a reply and the next message (reading and typing an SMS).
     """
     identifier = unique_identifier()
-    channel = SmsChannel(target, person["mobile"])
+    line_class, script = CHANNELS[channel]
+    line = line_class(target, person["mobile"])
     result = ConversationResult()
     if start is not None:
         start.wait()  # the first wave starts together: `concurrency` conversations at once
-    for index, turn in enumerate(sms_activation(person, code, identifier)):
+    if think:
+        # People do not all write at the same second: first messages spread over one think
+        # time, then every conversation stays open (`concurrency` at once) until it is done.
+        time.sleep(random.uniform(0, think))
+    for index, turn in enumerate(script(person, code, identifier)):
         if index and think:
             time.sleep(random.uniform(0.5 * think, 1.5 * think))
-        outcome, reply = run_turn(channel, turn)
-        result.turns.append(outcome)
+        outcome, reply = run_turn(line, turn)
+        if turn.timed:
+            result.turns.append(outcome)
         if not outcome.ok:
             result.error = outcome.error
             result.detail = f"turn {index + 1}: expected {turn.expect!r}, got {reply[:160]!r}"
@@ -136,7 +148,7 @@ def converse(
 
 
 def run_level(
-    target: Target, concurrency: int, conversations: int, think: float = 0.0
+    target: Target, concurrency: int, conversations: int, think: float = 0.0, channel: str = "sms"
 ) -> LevelResult:
     """`conversations` activations, `concurrency` at a time (all start together)."""
     people = seed(target, conversations)
@@ -146,8 +158,8 @@ def run_level(
     def one(index: int) -> ConversationResult:
         person, code = people[index]
         barrier = start if index < start.parties else None
-        return converse(target, person, code, barrier, think)
+        return converse(target, person, code, barrier, think, channel)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = list(pool.map(one, range(len(people))))
-    return LevelResult(concurrency, time.perf_counter() - started, results)
+    return LevelResult(concurrency, time.perf_counter() - started, results, channel)
