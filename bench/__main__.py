@@ -44,13 +44,15 @@ def attached_target() -> Target:
     )
 
 
-def started_target(var_dir: Path):  # type: ignore[no-untyped-def]
-    """A private stack on free ports, as `make run` starts it (tests/support/stack.py)."""
+def started_target(var_dir: Path, scaled: bool = False):  # type: ignore[no-untyped-def]
+    """A private stack on free ports, as `make run` starts it (tests/support/stack.py), or
+    scaled out (scripts/scale_stack.py: 2 Rasa servers, 2 action servers, gunicorn, HAProxy)."""
     sys.path.insert(0, str(ROOT))
+    from tests.support.scaled_stack import make_scaled_stack
     from tests.support.stack import make_stack
 
     var_dir.mkdir(parents=True, exist_ok=True)
-    stack = make_stack(var_dir.resolve())
+    stack = make_scaled_stack(var_dir.resolve()) if scaled else make_stack(var_dir.resolve())
     print(f"Starting a stack in {var_dir} (log: {stack.log_path}) ...", flush=True)
     stack.start()
     target = Target(
@@ -62,13 +64,19 @@ def started_target(var_dir: Path):  # type: ignore[no-untyped-def]
         redis_url=stack.redis_url,
         ports={
             "webhook": [stack.ports["WEBHOOK_PORT"]],
-            "rasa": [stack.ports["RASA_PORT"]],
-            "actions": [stack.ports["ACTION_PORT"]],
+            "rasa": replica_ports(stack.env, "RASA") or [stack.ports["RASA_PORT"]],
+            "actions": replica_ports(stack.env, "ACTION") or [stack.ports["ACTION_PORT"]],
             "backend": [stack.ports["BACKEND_PORT"]],
             "redis": [stack.ports["REDIS_PORT"]],
         },
     )
+    if scaled:
+        target.ports["router"] = [stack.ports["RASA_PORT"], stack.ports["ACTION_PORT"]]
     return stack, target
+
+
+def replica_ports(env: dict[str, str], name: str) -> list[int]:
+    return [int(p) for p in env.get(f"{name}_REPLICA_PORTS", "").split(",") if p]
 
 
 def per_turn(after: dict[str, float], before: dict[str, float], summary: dict) -> dict:
@@ -101,13 +109,17 @@ def training_time(train: bool) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Benchmark complete activations by SMS.")
+    parser = argparse.ArgumentParser(description="Benchmark complete activations (SMS or voice).")
     parser.add_argument("--levels", default="1,10,25,50", help="conversations at once, per level")
     parser.add_argument(
         "--conversations", type=int, default=0, help="activations per level (default: the level)"
     )
+    parser.add_argument("--channel", choices=["sms", "voice"], default="sms")
     parser.add_argument("--attach", action="store_true", help="use the stack `make run` started")
     parser.add_argument("--train", action="store_true", help="also time a training run")
+    parser.add_argument(
+        "--scaled", action="store_true", help="start the scaled-out stack (docs/SCALING.md)"
+    )
     parser.add_argument("--out", default=str(ROOT / "var" / "bench"))
     parser.add_argument(
         "--think",
@@ -135,14 +147,16 @@ def main() -> int:
     elif args.attach:
         target = attached_target()
     else:
-        stack, target = started_target(out_dir / f"stack-{stamp}")
+        stack, target = started_target(out_dir / f"stack-{stamp}", args.scaled)
         if args.keep:
             saved = out_dir / "target.json"
             saved.write_text(json.dumps({**vars(target), "pid": stack.process.pid}))
             saved.chmod(0o600)
     try:
         load_before = os.getloadavg()
-        run_level(target, 1, 1)  # warm-up: first turns load lazily built parts of Rasa
+        run_level(
+            target, 1, 1, 0.0, args.channel
+        )  # warm-up: first turns load lazily built parts of Rasa
         summaries = []
         with MemorySampler(target.ports) as memory:
             for level in levels:
@@ -150,7 +164,7 @@ def main() -> int:
                 print(f"level {level}: {count} activations, {level} at once ...", flush=True)
                 cpu_before = cpu_seconds(memory.pids)
                 redis_before = redis_used_memory(target.redis_url)
-                summary = summarise(run_level(target, level, count, args.think))
+                summary = summarise(run_level(target, level, count, args.think, args.channel))
                 summary["think_seconds"] = args.think
                 summary["cpu_ms_per_turn"] = per_turn(cpu_seconds(memory.pids), cpu_before, summary)
                 redis_after = redis_used_memory(target.redis_url)
@@ -165,7 +179,10 @@ def main() -> int:
             stack.stop()
 
     result = {
-        "channel": "sms",
+        "channel": args.channel,
+        "stack": "scaled out (2 Rasa, 2 actions, 2 webhook workers, HAProxy)"
+        if args.scaled
+        else "one of each service, as `make run`",
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": "make bench BENCH_ARGS='" + " ".join(sys.argv[1:]) + "'",
         "machine": {
@@ -178,7 +195,6 @@ def main() -> int:
         "memory_peak_mib": {k: round(v / MIB) for k, v in memory.peak.items()},
         "memory_peak_total_mib": round(memory.peak_total / MIB),
         "training": training_time(args.train),
-        "voice": "not benchmarked: POST /twilio/voice is not in the tree yet",
     }
     json_path, png_path = write(result, out_dir, stamp)
     print(json.dumps({k: result[k] for k in ("memory_peak_mib", "memory_peak_total_mib")}))
