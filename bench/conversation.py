@@ -35,6 +35,7 @@ class Target:
 class Turn:
     text: str
     expect: str  # lower-case fragment of the reply
+    timed: bool = True  # False: a step outside the webhook turns (a web page)
 
 
 @dataclass

@@ -48,7 +48,9 @@ def summarise(level: LevelResult) -> dict[str, Any]:
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
         "error_details": details[:10],
-        "sms_segments_per_activation": round(sum(c.segments for c in completed) / len(completed), 2)
+        "sms_segments_per_activation": None
+        if level.channel != "sms"
+        else round(sum(c.segments for c in completed) / len(completed), 2)
         if completed
         else None,
     }
@@ -97,7 +99,7 @@ def chart(result: dict[str, Any], path: Path) -> None:
         left.plot(x, [level["latency_ms"][key] for level in levels], style, label=f"{key} latency")
     left.axhline(TARGET_P95_MS, color="red", linestyle="--", linewidth=1, label="p95 target 300 ms")
     left.set_xlabel("conversations at once")
-    left.set_ylabel("SMS turn latency at the webhook (ms)")
+    left.set_ylabel(f"{result['channel']} turn latency at the webhook (ms)")
     left.set_xticks(x)
     left.grid(alpha=0.3)
     right = left.twinx()

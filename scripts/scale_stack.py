@@ -69,7 +69,7 @@ defaults
 frontend rasa_in
   bind 127.0.0.1:{env["RASA_PORT"]}
   http-request capture req.hdr(X-Conversation-Id) len 64
-  http-request set-log-level silent if {path / healthz}
+  http-request set-log-level silent if {{ path /healthz }}
   log-format '{LOG_FORMAT}'
   default_backend rasa
 
