@@ -46,3 +46,46 @@ def test_the_schema_is_checked_once_not_per_response(patched, monkeypatch) -> No
     for _ in range(3):
         patched(action, VALID)
     assert calls == []
+
+
+def trackers():  # type: ignore[no-untyped-def]
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    prior = DialogueStateTracker.from_events(
+        "c1",
+        [
+            ActionExecuted("action_session_start", timestamp=1),
+            SessionStarted(timestamp=2),
+            UserUttered("bonjour", {"name": "greet"}, timestamp=3),
+            SlotSet("flow_step", "identity", timestamp=4),
+        ],
+    )
+    current = DialogueStateTracker.from_events(
+        "c1",
+        [
+            ActionExecuted("action_session_start", timestamp=10),
+            SessionStarted(timestamp=11),
+            SlotSet("flow_step", "identity", timestamp=4),  # also in the prior session
+            UserUttered("secretcode0123456789abcdef", {"name": "inform"}, timestamp=12),
+            SlotSet("flow_step", "card", timestamp=13),
+            SlotSet("flow_step", "card", timestamp=13),  # twice: kept once, as Rasa does
+        ],
+    )
+    return prior, current
+
+
+def test_the_linear_merge_keeps_what_rasas_merge_keeps() -> None:
+    from rasa.core.tracker_store import RedisTrackerStore
+
+    original = RedisTrackerStore._merge_trackers
+    prior, current = trackers()
+    expected = [e.as_dict() for e in original(prior, current).events]
+    try:
+        speedups.linear_tracker_merge()
+        prior, current = trackers()
+        merged = RedisTrackerStore._merge_trackers(prior, current)
+    finally:
+        RedisTrackerStore._merge_trackers = staticmethod(original)
+    assert [e.as_dict() for e in merged.events] == expected
+    assert len(expected) > len(prior.events)  # the merging path ran, not the shortcut
