@@ -45,12 +45,13 @@ class LevelResult:
         return [t for c in self.conversations for t in c.turns]
 
 
-def synthetic_person(n: int) -> dict[str, str]:
-    """A valid, never real, insured person (the same recipe as tests/support/people.py)."""
+def synthetic_person(n: int, with_photo: bool | None = None) -> dict[str, str]:
+    """A valid, never real, insured person (the same recipe as tests/support/people.py);
+    cards with and without a photo alternate unless `with_photo` is given."""
     from stdnum.fr import nir as stdnum_nir
 
     body = f"185057{secrets.randbelow(10**7):07d}"[:13]
-    with_photo = n % 2 == 0
+    with_photo = n % 2 == 0 if with_photo is None else with_photo
     return {
         "nir": body + stdnum_nir.calc_check_digits(body),
         "birth_date": "1985-05-12",
@@ -82,13 +83,15 @@ def unique_identifier() -> str:
                 return candidate
 
 
-def seed(target: Target, count: int) -> list[tuple[dict[str, str], str]]:
+def seed(
+    target: Target, count: int, with_photo: bool | None = None
+) -> list[tuple[dict[str, str], str]]:
     """Creates `count` insured people through the admin API; returns them with their codes."""
     headers = {"Authorization": f"Bearer {target.admin_token}"}
     people = []
     with requests.Session() as session:
         while len(people) < count:
-            person = synthetic_person(next(_people))
+            person = synthetic_person(next(_people), with_photo)
             response = session.post(
                 f"{target.backend_url}/admin/insured", json=person, headers=headers, timeout=30
             )
@@ -151,7 +154,8 @@ def run_level(
     target: Target, concurrency: int, conversations: int, think: float = 0.0, channel: str = "sms"
 ) -> LevelResult:
     """`conversations` activations, `concurrency` at a time (all start together)."""
-    people = seed(target, conversations)
+    # The voice script is the keypad path of tests/e2e/test_voice_calls.py: cards with a photo.
+    people = seed(target, conversations, True if channel == "voice" else None)
     start = threading.Barrier(min(concurrency, conversations))
     started = time.perf_counter()
 
