@@ -46,7 +46,8 @@ def replica_ports(env: dict[str, str], name: str, base: str) -> list[int]:
 
 def haproxy_config(env: dict[str, str], rasa: list[int], actions: list[int]) -> str:
     rasa_servers = "\n".join(
-        f"  server rasa{i} 127.0.0.1:{port} check inter 2s" for i, port in enumerate(rasa, 1)
+        f"  server rasa{i} 127.0.0.1:{port} check inter 3s fall 5 rise 1"
+        for i, port in enumerate(rasa, 1)
     )
     action_servers = "\n".join(
         f"  server actions{i} 127.0.0.1:{port} check inter 2s" for i, port in enumerate(actions, 1)
@@ -74,9 +75,14 @@ frontend rasa_in
   default_backend rasa
 
 backend rasa
-  # Sticky by conversation: consistent hashing on the header the webhook sends.
+  # Sticky by conversation: consistent hashing on the header the webhook sends. A busy Rasa
+  # answers its health check slowly: a generous check timeout and 5 failures before "down", and
+  # no redispatch, so that load never moves a conversation to another server (only a server
+  # really down does, and consistent hashing then moves only its conversations).
   balance hdr(X-Conversation-Id)
   hash-type consistent
+  no option redispatch
+  timeout check 10s
   option httpchk GET /healthz
   http-check expect status 200
 {rasa_servers}
