@@ -25,11 +25,12 @@ _KEY_PREFIX = "vault:"
 _CONVERSATION_PREFIX = "vault:conv:"
 
 
-def derive_fernet_key(key: str) -> bytes:
-    """A Fernet key from any non-empty string (e.g. `VAULT_KEY`), with HKDF-SHA256."""
+def derive_fernet_key(key: str, label: bytes = b"vault") -> bytes:
+    """A Fernet key from any non-empty string (e.g. `VAULT_KEY`), with HKDF-SHA256; each use
+    (`label`: the vault, Rasa's trackers…) gets a key of its own from the same secret."""
     if not key:
         raise ValueError("the vault key must not be empty")
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"vault").derive(
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(
         key.encode("utf-8")
     )
     return base64.urlsafe_b64encode(raw)

@@ -14,18 +14,16 @@ endpoints.yml: `tracker_store: type: rasa_addons.tracker_store.EncryptedRedisTra
 
 from __future__ import annotations
 
-import base64
 import logging
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.redis_client import with_retries
 from bot.settings import load_settings
+from bot.vault import derive_fernet_key
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +34,7 @@ def tracker_fernet(key: str) -> Fernet:
     """The Fernet key of trackers, derived from `VAULT_KEY` apart from the vault's own."""
     if not key:
         raise ValueError("VAULT_KEY is empty: trackers cannot be encrypted")
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"rasa-tracker").derive(
-        key.encode("utf-8")
-    )
-    return Fernet(base64.urlsafe_b64encode(raw))
+    return Fernet(derive_fernet_key(key, b"rasa-tracker"))
 
 
 class EncryptedRedisTrackerStore(RedisTrackerStore):
