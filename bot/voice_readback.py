@@ -35,8 +35,13 @@ class ReadBack:
 
 
 def read_back_for(step: str, given: str) -> ReadBack | None:
-    """The read-back of `given` (keys or speech) at `step`, or None when it is not worth one."""
+    """The read-back of `given` (keys or speech) at `step`, or None when it is not worth one.
+
+    The `#` that ends a keyed entry is not part of it (Twilio leaves it out of `Digits`, a
+    client may not): without this, a card serial keyed with its `#` was not read back at all.
+    """
     reader = _READERS.get(step)
+    given = (given or "").strip().rstrip("#").strip()
     return reader(given) if reader and given else None
 
 

@@ -119,3 +119,24 @@ def test_the_new_steps_sms_wording_is_made_fit_to_be_said(
         assert part in said, said
     for part in absent:
         assert part not in said, said
+
+
+@pytest.mark.parametrize(
+    ("step", "keys"),
+    [
+        ("nir", "185057800608491"),
+        ("card_serial", "081611178"),  # a card without photo: 8 to 13 digits
+        ("card_serial", "0810161117800"),
+        ("card_serial", "01024576124"),  # with photo: 11 digits
+        ("birth_date", "03031985"),
+        ("otp_code", "481072"),
+        ("new_contact", "0612345678"),
+    ],
+)
+def test_every_digit_string_keyed_with_its_hash_is_read_back(step: str, keys: str) -> None:
+    """The `#` ending a keyed entry is not part of it: a 9-digit serial keyed "081611178#" (path
+    B, a card without photo) went to the dialogue unconfirmed instead of being read back."""
+    plain = read_back_for(step, keys)
+    with_hash = read_back_for(step, keys + "#")
+    assert plain is not None and with_hash == plain
+    assert read_back_for(step, "#") is None

@@ -396,8 +396,7 @@ class VoiceCall:
         step = self._step(conversation_id)
         if step in CREDENTIAL_STEPS:
             return self._offer_link(conversation_id, state, [])
-        if keys in ("#", ""):
-            keys = ""
+        keys = keys.rstrip("#")  # the key that ends an entry is not part of the answer
         if not keys and not text:
             return self.silence_like(conversation_id, state)
         prompt = prompt_for(step)
