@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import metrics
 from actions.backend_client import BackendError, BackendUnavailable
 from actions.form_base import latest_intent
 from actions.identity_guard import guarded_code_request, guarded_identity_check
@@ -135,6 +136,7 @@ class ActionNextStep(Action):
                 )
                 return Step(self._clear_code_request(), route="new_code")
             return self._identity_refused(dispatcher, error)
+        metrics.step_completed("new_code")
         ref = runtime().vault.put("tok", opened.activation_id, tracker.sender_id)
         greeting = f"Merci {opened.first_name.title()}" if opened.first_name else "Merci"
         dispatcher.utter_message(
@@ -265,6 +267,7 @@ class ActionNextStep(Action):
             identity = guarded_identity_check(tracker.sender_id, tracker.events, nir, code)
         except BackendError as error:
             return self._identity_refused(dispatcher, error)
+        metrics.step_completed("identity")
         ref = runtime().vault.put("tok", identity.activation_id, tracker.sender_id)
         greeting = f"Merci {identity.first_name.title()}" if identity.first_name else "Merci"
         dispatcher.utter_message(text=f"{greeting}, votre identité est vérifiée.")
@@ -334,6 +337,7 @@ class ActionNextStep(Action):
                 f"de carte et le numéro. {replies.attempts_left(left)}".strip()
             )
             return Step([SlotSet("card_serial", None)], route="card")
+        metrics.step_completed("card")
         return Step([SlotSet("card_verified", True)])
 
     def _decision(self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict) -> Step:
@@ -368,6 +372,7 @@ class ActionNextStep(Action):
                 text="Votre choix n'a pas pu être enregistré. Choisissez à nouveau."
             )
             return Step([SlotSet("decision", None)], route="decision")
+        metrics.step_completed("decision")
         if decision == "oppose":
             dispatcher.utter_message(text=DONE_OPPOSED)
             return Step([SlotSet("decision_recorded", "oppose")], route="done")
@@ -404,6 +409,7 @@ class ActionNextStep(Action):
                 if field == "email"
                 else "votre nouveau numéro de mobile est enregistré"
             )
+            metrics.step_completed("contact_change")
             dispatcher.utter_message(text=f"C'est vérifié : {saved}.")
             events = [
                 SlotSet("contact_confirmed", None),
@@ -437,6 +443,7 @@ class ActionNextStep(Action):
             runtime().backend.set_credentials(activation_id, identifier, password)
         except BackendError as error:
             return self._credentials_refused(dispatcher, error)
+        metrics.step_completed("credentials")
         self._forget_passwords(tracker, slots)
         return Step(
             [

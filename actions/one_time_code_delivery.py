@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rasa_sdk.events import EventType, SlotSet
 
+from actions import metrics
 from actions.runtime import runtime
 from bot import replies
 from bot.masking import mask_email, mask_mobile
@@ -67,8 +68,10 @@ def send_one_time_code(
     try:
         issued = rt.codes.issue(purpose, conversation_id, destination, nir_hash(nir))
     except CodeLocked:
+        metrics.code_failed(purpose, "locked")
         return Delivery(False, shown, problem=replies.ONE_TIME_CODE_LOCKED, locked=True)
     except CodeThrottled as error:
+        metrics.code_failed(purpose, f"throttled_{error.limit}")
         minutes = max(1, math.ceil(error.retry_after_seconds / 60))
         return Delivery(
             False, shown, problem=replies.ONE_TIME_CODE_THROTTLED.format(minutes=minutes)
@@ -87,7 +90,9 @@ def send_one_time_code(
     except MessagingError as error:
         logger.warning("one-time code not sent (%s): %s", purpose, type(error).__name__)
         rt.codes.revoke(purpose, conversation_id)
+        metrics.code_failed(purpose, "delivery_failed")
         return Delivery(False, shown, problem=SEND_FAILED)
+    metrics.code_sent(purpose)
     return Delivery(True, shown, sends_left=issued.sends_left)
 
 

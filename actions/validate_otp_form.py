@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import metrics
 from actions.form_base import StepFormValidator, latest_intent, latest_text
 from actions.nir_field import ref_of_kind
 from actions.one_time_code_delivery import send_one_time_code
@@ -90,6 +91,7 @@ class ValidateOtpForm(StepFormValidator):
         result = runtime().codes.verify(purpose, conversation_id, typed)
         if result.ok:
             return {"otp_code": "verified"}
+        metrics.code_failed(purpose, result.outcome)
         if result.outcome == "locked":
             dispatcher.utter_message(text=replies.ONE_TIME_CODE_LOCKED)
             return {"otp_code": "locked", "handoff_reason": "otp_locked"}

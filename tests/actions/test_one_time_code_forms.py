@@ -221,3 +221,22 @@ def test_nothing_in_clear_in_redis_after_a_code_is_sent() -> None:
         raw = client.hgetall(key) if client.type(key) == b"hash" else {b"": client.get(key) or b""}
         dump = repr(key) + repr(raw)
         assert code not in dump and mobile not in dump and mobile[1:] not in dump
+
+
+def test_codes_sent_and_refused_are_counted_for_metrics() -> None:
+    from prometheus_client import REGISTRY
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    sent_before = sample("mes_codes_sent_total", kind="confirm_mobile")
+    wrong_before = sample("mes_codes_failed_total", kind="confirm_mobile", reason="wrong")
+    mobile = fresh_mobile()
+    slots = otp_slots("confirm_mobile", mobile)
+    (code,) = sent_codes(mobile)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    run(ValidateOtpForm(), tracker(wrong, requested="otp_code", **slots))
+    assert sample("mes_codes_sent_total", kind="confirm_mobile") == sent_before + 1
+    assert (
+        sample("mes_codes_failed_total", kind="confirm_mobile", reason="wrong") == wrong_before + 1
+    )
