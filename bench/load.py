@@ -142,7 +142,10 @@ def converse(
             result.turns.append(outcome)
         if not outcome.ok:
             result.error = outcome.error
-            result.detail = f"turn {index + 1}: expected {turn.expect!r}, got {reply[:160]!r}"
+            result.detail = (
+                f"turn {index + 1} ({turn.text!r}, synthetic): expected {turn.expect!r}, "
+                f"got {reply[:160]!r}"
+            )
             return result
     result.completed = activated(target, person, identifier)
     if not result.completed:
