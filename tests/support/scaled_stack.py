@@ -3,8 +3,10 @@ webhook workers and HAProxy in front (scripts/scale_stack.py), on free ports."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.fakes import free_port
@@ -42,9 +44,31 @@ class ScaledStack(Stack):
         )
         try:
             self.wait_healthy(timeout)
+            self.wait_router_ready(timeout=60)
         except BaseException:
             self.stop()
             raise
+
+    def router_states(self) -> dict[str, str]:
+        """Each server's last state as HAProxy logged it ("UP"/"DOWN"; unlogged: UP)."""
+        states = {f"rasa/rasa{i}": "UP" for i in range(1, len(self.rasa_replicas) + 1)}
+        states.update(
+            {f"actions/actions{i}": "UP" for i in range(1, len(self.action_replicas) + 1)}
+        )
+        text = self.log_path.read_text(errors="replace")
+        for server, state in re.findall(r"Server ((?:rasa|actions)/\w+) is (UP|DOWN)", text):
+            states[server] = state
+        return states
+
+    def wait_router_ready(self, timeout: float) -> None:
+        """Every replica answering /healthz is not enough: HAProxy sees it UP only at its next
+        check. Until then it hashes every conversation to the servers it has, and moves them
+        when the others come up, which a test of stickiness would take for a routing fault."""
+        deadline = time.monotonic() + timeout
+        while any(state != "UP" for state in self.router_states().values()):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"router not ready: {self.router_states()}")
+            time.sleep(0.5)
 
 
 def make_scaled_stack(
