@@ -63,7 +63,8 @@ class BackendClient:
                 method, self.base_url + path, json=body, timeout=self.timeout
             )
         except requests.RequestException as error:
-            raise BackendUnavailable(str(error)) from error
+            # Only the type: requests' messages carry the URL, and paths carry activation tokens.
+            raise BackendUnavailable(type(error).__name__) from None
         if response.status_code >= 500:
             raise BackendUnavailable(f"backend answered {response.status_code}")
         try:
