@@ -48,8 +48,7 @@ class Services:
                 vault,
                 conversations,
                 # rasa-sdk's own liveness route (our /healthz also checks the backend).
-                action_health_url=settings.action_endpoint_url.rsplit("/webhook", 1)[0]
-                + "/health",
+                action_health_url=settings.action_endpoint_url.rsplit("/webhook", 1)[0] + "/health",
             ),
         )
 
