@@ -4,13 +4,11 @@ webhook workers and HAProxy in front (scripts/scale_stack.py), on free ports."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from tests.fakes import free_port
-from tests.support.stack import ROOT, Stack, make_stack
+from tests.support.stack import Stack, make_stack
 
 
 class ScaledStack(Stack):
@@ -32,18 +30,11 @@ class ScaledStack(Stack):
         urls.update({f"actions{i}": url for i, url in enumerate(self.action_replicas, 1)})
         return urls
 
+    launcher = "scale_stack.py"
+
     def start(self, timeout: float = 400) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "scale_stack.py"), "run"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        super().start(timeout)
         try:
-            self.wait_healthy(timeout)
             self.wait_router_ready(timeout=60)
         except BaseException:
             self.stop()

@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass
 class Stack:
+    #: the launcher in scripts/ (`make run`'s own; the scaled-out stack has another)
+    launcher = "stack.py"
+
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen | None = None
@@ -65,7 +68,7 @@ class Stack:
     def start(self, timeout: float = 300) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "stack.py"), "run"],
+            [sys.executable, str(ROOT / "scripts" / self.launcher), "run"],
             cwd=ROOT,
             env=self.env,
             stdout=log,
