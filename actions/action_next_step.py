@@ -60,7 +60,9 @@ class ActionNextStep(Action):
     ) -> list[EventType]:
         slots = dict(tracker.slots)
         events: list[EventType] = []
-        if slots.get("flow_step") is None and latest_intent(tracker) != "inform":
+        # A first message that already gives a value, or says there is no code (action_new_code
+        # has just said what follows), needs no welcome.
+        if slots.get("flow_step") is None and latest_intent(tracker) not in ("inform", "no_code"):
             dispatcher.utter_message(response="utter_welcome")
         elif slots.get("flow_step") in ("paused", "handoff") and slots.get(
             "handoff_reason"

@@ -52,6 +52,7 @@ def path_b_until_the_code(phone: SmsPhone, someone: dict) -> str:
     phone.send("Bonjour")
     reply = phone.send("je n'ai pas reçu mon code")
     assert "nouveau code provisoire" in reply and "sécurité sociale" in reply
+    assert "NOUVEAU CODE" not in reply  # no welcome telling them to ask for what they asked
     assert "date de naissance" in phone.send(spaced(someone["nir"])).lower()
     day, month, year = (
         someone["birth_date"][8:],
@@ -157,3 +158,10 @@ def test_five_wrong_codes_lock_and_offer_an_advisor(stack, backend, twilio_api) 
     reply = phone.send(right)  # too late: the code was destroyed
     assert "activer" not in reply.lower()
     assert backend.insured(someone["nir"])["status"] == "pending"
+
+
+def test_no_code_as_the_very_first_message(stack) -> None:  # type: ignore[no-untyped-def]
+    phone = SmsPhone(stack, next_number())
+    reply = phone.send("bonjour, j'ai perdu mon code provisoire")
+    assert "nouveau code provisoire" in reply and "numéro de sécurité sociale" in reply
+    assert "Bonjour, je suis l'assistant" not in reply and "NOUVEAU CODE" not in reply
