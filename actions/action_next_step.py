@@ -9,6 +9,7 @@ and a backend that does not answer pauses the flow with everything kept.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -123,12 +124,11 @@ class ActionNextStep(Action):
             return Step([SlotSet("handoff_reason", "mobile_not_theirs")], route="handoff")
         if slots.get("mobile_confirmed") != "confirmed":
             return Step(route="mobile_check")
-        if slots.get("otp_purpose") != "new_code" or slots.get("otp_code") is None:
-            if slots.get("otp_purpose") == "new_code" and slots.get("otp_destination"):
-                return Step(route="otp")  # a code was sent: ask for it again
-            return self._send_code(dispatcher, tracker, "new_code", slots.get("mobile_ref"), nir)
-        if slots.get("otp_code") != "verified":
-            return Step(route="handoff")  # locked: the validator already said so
+        pending = self._one_time_code(
+            dispatcher, tracker, slots, "new_code", lambda: slots.get("mobile_ref"), nir
+        )
+        if pending is not None:
+            return pending
         try:
             opened = runtime().backend.activation_after_check(request_id)
         except BackendError as error:
@@ -203,6 +203,25 @@ class ActionNextStep(Action):
             ],
             route="mobile_check",
         )
+
+    def _one_time_code(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict,
+        purpose: str,
+        destination_ref: Callable[[], str | None],
+        nir: str | None,
+    ) -> Step | None:
+        """None once the person typed back the code sent for `purpose`; otherwise the step
+        towards it: send the code, ask for it again, or the advisor after a lockout."""
+        if slots.get("otp_purpose") == purpose and slots.get("otp_code") == "verified":
+            return None
+        if slots.get("otp_purpose") == purpose and slots.get("otp_code") is not None:
+            return Step(route="handoff")  # locked: the validator already said so
+        if slots.get("otp_purpose") == purpose and slots.get("otp_destination"):
+            return Step(route="otp")  # a code was sent: ask for it again
+        return self._send_code(dispatcher, tracker, purpose, destination_ref(), nir)
 
     def _send_code(
         self,
@@ -387,15 +406,16 @@ class ActionNextStep(Action):
         events: list[EventType] = []
         field, new_value = slots.get("contact_change"), slots.get("new_contact")
         if slots.get("contact_confirmed") == "change" and field and new_value:
-            purpose = f"confirm_{field}"
-            if slots.get("otp_purpose") != purpose or slots.get("otp_code") is None:
-                if slots.get("otp_purpose") == purpose and slots.get("otp_destination"):
-                    return Step(route="otp")
-                ref = runtime().vault.put("tok", new_value, tracker.sender_id)
-                nir = self._reveal(tracker, slots.get("nir"))  # for the per-NIR throttle
-                return self._send_code(dispatcher, tracker, purpose, ref, nir)
-            if slots.get("otp_code") != "verified":
-                return Step(route="handoff")  # locked: the validator already said so
+            pending = self._one_time_code(
+                dispatcher,
+                tracker,
+                slots,
+                f"confirm_{field}",
+                lambda: runtime().vault.put("tok", new_value, tracker.sender_id),
+                self._reveal(tracker, slots.get("nir")),  # for the per-NIR throttle
+            )
+            if pending is not None:
+                return pending
             try:
                 runtime().backend.update_contact(activation_id, **{field: new_value})
             except BackendError as error:
