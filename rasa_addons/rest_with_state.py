@@ -4,7 +4,8 @@ After every turn the webhook needs the step being asked (`requested_slot`, `flow
 active loop) and `handoff_reason`. Reading them with a second request (`GET /conversations/<id>
 /tracker`) loaded, decrypted and serialised the tracker a second time, and the request queued
 behind other turns on Rasa's event loop: 12 % of a turn's time under load (docs/BENCHMARKS.md).
-This channel reads the tracker once, in process, right after the turn, and answers
+This channel takes the state the tracker store saved at the end of the turn (or reads the
+tracker when the turn saved nothing), and answers
 `{"messages": [...], "slots": {...}, "active_loop": name}` at `/webhooks/rest_state/webhook`.
 Messages and the tracker are the same as with `rest`: the input channel is recorded as "rest".
 """
@@ -22,6 +23,23 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 structlogger = structlog.get_logger()
+
+
+def saved_state_source(tracker_store: Any) -> Any:
+    """The store under Rasa's wrappers that remembers the state it last saved, if any."""
+    store = tracker_store
+    for _ in range(4):  # AwaitableTrackerStore -> FailSafeTrackerStore -> ours
+        if hasattr(store, "last_saved_state"):
+            return store
+        store = getattr(store, "_tracker_store", None)
+    return None
+
+
+async def read_state(tracker_store: Any, sender_id: str) -> dict[str, Any]:
+    tracker = await tracker_store.retrieve(sender_id)
+    if tracker is None:
+        return {"slots": None, "active_loop": None}
+    return {"slots": tracker.current_slot_values(), "active_loop": tracker.active_loop_name}
 
 
 class RestWithStateInput(RestInput):
@@ -50,19 +68,18 @@ class RestWithStateInput(RestInput):
                 input_channel=self._extract_input_channel(request),
                 metadata=self.get_metadata(request),
             )
+            store = saved_state_source(request.app.ctx.agent.tracker_store)
+            if store is not None:
+                store.forget_saved_state(sender_id)
             try:
                 await on_new_message(message)
             except CancelledError:
                 structlogger.error("rest_state.message.received.timeout")
             except Exception:  # noqa: BLE001 - as the REST channel: answer what was collected
                 structlogger.exception("rest_state.message.received.failure")
-            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender_id)
-            state: dict[str, Any] = {"slots": None, "active_loop": None}
-            if tracker is not None:
-                state = {
-                    "slots": tracker.current_slot_values(),
-                    "active_loop": tracker.active_loop_name,
-                }
+            state = store.last_saved_state(sender_id) if store is not None else None
+            if state is None:
+                state = await read_state(request.app.ctx.agent.tracker_store, sender_id)
             return response.json({"messages": collector.messages, **state})
 
         return webhook

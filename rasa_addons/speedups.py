@@ -4,7 +4,14 @@
   and `jsonschema.validate` first checks the *schema* against JSON Schema's meta-schema: 28 % of
   the Rasa server's CPU under load went there. The schema is fixed, so it is checked once and
   its validator reused; responses are validated exactly as before (same errors, same message).
+  Each event is then checked against the schema of its own type only (`oneOf` over 23 event
+  schemas, each naming its type with `const`, holds exactly when that one alternative holds).
 - `RedisTrackerStore._merge_trackers` is quadratic in the number of events: `linear_tracker_merge`.
+- `Event.resolve_by_type` and `Slot.resolve_by_type` walk every subclass (recursively, with
+  `inspect.isabstract`) for each event read: a tracker of 200 events cost 200 walks, 12 % of the
+  Rasa server's CPU: `cached_type_resolution`.
+- `EndpointConfig.request` opens a new aiohttp session, hence a new TCP connection, for every
+  action call (3-6 per turn): `pooled_endpoint_connections` keeps one session per endpoint.
 - Rasa's structlog is left at its default (every debug line printed, "[state N] …" per policy
   prediction) unless `configure_structlog` runs, which `rasa run` does and a custom launcher
   must do too: `quiet_logs` sets it to the level of the standard logging.
@@ -12,6 +19,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -27,8 +35,11 @@ def cached_action_result_validation() -> None:
     validator_class = validators.validator_for(schema)
     validator_class.check_schema(schema)
     validator = validator_class(schema)
+    is_valid = valid_by_event_type(schema, validator_class)
 
     def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+        if is_valid(result):
+            return True
         error = best_match(validator.iter_errors(result))
         if error is None:
             return True
@@ -41,6 +52,171 @@ def cached_action_result_validation() -> None:
         raise error
 
     rasa_action.RemoteAction._validate_action_result = _validate_action_result
+
+
+def valid_by_event_type(schema: dict[str, Any], validator_class: Any) -> Any:
+    """A verdict equal to the whole schema's, checking each event against its own type only.
+
+    The events schema is `{...common, "required": ["event"], "oneOf": [one per type]}` and every
+    alternative fixes `event` with `const`: an event of type X can only match alternative X, so
+    "exactly one alternative holds" is "alternative X holds". The common part is kept; an
+    unknown type matches none, as in the whole schema. Invalid responses are then explained by
+    the whole schema (the same error as before)."""
+    events_schema = schema["properties"]["events"]
+    event_schema = events_schema["items"]
+    common = {key: value for key, value in event_schema.items() if key != "oneOf"}
+    by_type: dict[str, Any] = {}
+    for alternative in event_schema["oneOf"]:
+        type_name = alternative["properties"]["event"]["const"]
+        if type_name in by_type:  # two alternatives for one type: no shortcut is exact
+            whole = validator_class(schema)
+            return whole.is_valid
+        by_type[type_name] = validator_class({**common, "allOf": [alternative]})
+    envelope = validator_class(
+        {**schema, "properties": {**schema["properties"], "events": {"type": "array"}}}
+    )
+
+    def is_valid(result: Any) -> bool:
+        if not envelope.is_valid(result):
+            return False
+        for event in result.get("events") or []:
+            checker = by_type.get(event.get("event")) if isinstance(event, dict) else None
+            if checker is None or not checker.is_valid(event):
+                return False
+        return True
+
+    return is_valid
+
+
+def cached_type_resolution() -> None:
+    """Event and slot classes looked up in a table by type name instead of a subclass walk.
+
+    The table is built the way Rasa searches (first subclass in `all_subclasses` order wins)
+    and rebuilt when a name is missing, so a subclass imported later is still found; what
+    Rasa does for a name no subclass has (`default`, "topic", a module path) is left to Rasa."""
+    from rasa.shared.core.events import Event
+    from rasa.shared.core.slots import Slot
+    from rasa.shared.utils.common import all_subclasses
+
+    def table_lookup(base: type, table: dict[str, type], type_name: str) -> type | None:
+        found = table.get(type_name)
+        if found is None:
+            table.clear()
+            for subclass in all_subclasses(base):
+                table.setdefault(subclass.type_name, subclass)  # type: ignore[attr-defined]
+            found = table.get(type_name)
+        return found
+
+    events: dict[str, type] = {}
+    slots: dict[str, type] = {}
+    rasa_event_resolution = Event.resolve_by_type
+    rasa_slot_resolution = Slot.resolve_by_type
+
+    def resolve_event(type_name: str, default: Any = None) -> Any:
+        found = table_lookup(Event, events, type_name)
+        return found if found is not None else rasa_event_resolution(type_name, default)
+
+    def resolve_slot(type_name: str) -> Any:
+        found = table_lookup(Slot, slots, type_name)
+        return found if found is not None else rasa_slot_resolution(type_name)
+
+    Event.resolve_by_type = staticmethod(resolve_event)  # type: ignore[assignment]
+    Slot.resolve_by_type = staticmethod(resolve_slot)  # type: ignore[assignment]
+
+
+#: aiohttp sessions kept open, one per endpoint and event loop (`pooled_endpoint_connections`)
+_SESSIONS: dict[tuple[int, int], Any] = {}
+
+#: seconds an idle connection is kept: under the action server's keep-alive (Sanic: 5 s), so
+#: the client never reuses a connection the server is closing
+KEEPALIVE_SECONDS = 4.0
+
+
+def pooled_endpoint_connections() -> None:
+    """`EndpointConfig.request` with one long-lived aiohttp session per endpoint.
+
+    Rasa's `request` enters `async with self.session()` for every call: a new connector, a new
+    TCP connection and its teardown for each action a turn runs. The body below is Rasa 3.6's,
+    with the session kept (same headers, auth, timeout and error handling)."""
+    import os
+    import ssl
+
+    import aiohttp
+    from aiohttp import ContentTypeError
+    from rasa.shared.exceptions import FileNotFoundException
+    from rasa.utils import endpoints
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+
+    def kept_session(config: EndpointConfig) -> aiohttp.ClientSession:
+        key = (id(config), id(asyncio.get_running_loop()))
+        session = _SESSIONS.get(key)
+        if session is None or session.closed:
+            auth = (
+                aiohttp.BasicAuth(config.basic_auth["username"], config.basic_auth["password"])
+                if config.basic_auth
+                else None
+            )
+            session = aiohttp.ClientSession(
+                headers=config.headers,
+                auth=auth,
+                timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+            )
+            _SESSIONS[key] = session
+        return session
+
+    async def request(
+        self: EndpointConfig,
+        method: str = "post",
+        subpath: str | None = None,
+        content_type: str | None = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        headers = {}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if "headers" in kwargs:
+            headers.update(kwargs["headers"])
+            del kwargs["headers"]
+        if self.headers:
+            headers.update(self.headers)
+        url = concat_url(self.url, subpath)
+        sslcontext = None
+        if self.cafile:
+            try:
+                sslcontext = ssl.create_default_context(cafile=self.cafile)
+            except FileNotFoundError as e:
+                raise FileNotFoundException(
+                    f"Failed to find certificate file, "
+                    f"'{os.path.abspath(self.cafile)}' does not exist."
+                ) from e
+        async with kept_session(self).request(
+            method,
+            url,
+            headers=headers,
+            params=self.combine_parameters(kwargs),
+            compress=compress,
+            ssl=sslcontext,
+            **kwargs,
+        ) as response:
+            if response.status >= 400:
+                raise ClientResponseError(
+                    response.status, response.reason, await response.content.read()
+                )
+            try:
+                return await response.json()
+            except ContentTypeError:
+                return None
+
+    EndpointConfig.request = request  # type: ignore[method-assign]
+
+
+async def close_pooled_sessions(*_: Any) -> None:
+    """Closes the kept sessions of the running loop (a Sanic `after_server_stop` listener)."""
+    loop_id = id(asyncio.get_running_loop())
+    for key in [key for key in _SESSIONS if key[1] == loop_id]:
+        await _SESSIONS.pop(key).close()
 
 
 def _event_key(event: Any) -> str:
@@ -81,5 +257,7 @@ def quiet_logs(level: int = logging.INFO) -> None:
 
 def apply() -> None:
     cached_action_result_validation()
+    cached_type_resolution()
+    pooled_endpoint_connections()
     linear_tracker_merge()
     quiet_logs()

@@ -60,3 +60,71 @@ def test_trackers_expire_after_the_retention(store_for, redis_client: redis.Redi
     store.record_exp = 3600
     save_one(store, "c789")
     assert 3500 < redis_client.ttl("tracker:c789") <= 3600
+
+
+def counting_reads(store: EncryptedRedisTrackerStore) -> list[str]:
+    reads: list[str] = []
+    original = store.deserialise_tracker
+
+    def deserialise(sender_id: str, serialised: str | bytes):  # type: ignore[no-untyped-def]
+        reads.append(sender_id)
+        return original(sender_id, serialised)
+
+    store.deserialise_tracker = deserialise  # type: ignore[method-assign]
+    return reads
+
+
+def test_a_turn_reads_its_tracker_once(store_for) -> None:  # type: ignore[no-untyped-def]
+    store = store_for("key one")
+    save_one(store, "c100")
+    reads = counting_reads(store)
+
+    async def turn() -> None:
+        tracker = await store.retrieve("c100")
+        tracker.update(UserUttered("deuxième message"))
+        tracker.update(SlotSet("identifier", "camille.m"))
+        await store.save(tracker)
+        tracker.update(UserUttered("troisième"))  # saved twice in a turn: still no re-read
+        await store.save(tracker)
+
+    asyncio.run(turn())
+    assert reads == ["c100"]
+    texts = [e.text for e in asyncio.run(store.retrieve("c100")).events if hasattr(e, "text")]
+    assert texts == [SECRET_TEXT, "deuxième message", "troisième"]
+
+
+def test_a_write_by_another_server_in_between_is_merged_not_lost(store_for) -> None:  # type: ignore[no-untyped-def]
+    ours, theirs = store_for("key one"), store_for("key one")  # two Rasa replicas
+    save_one(ours, "c200")
+
+    async def interleaved() -> None:
+        mine = await ours.retrieve("c200")
+        other = await theirs.retrieve("c200")
+        other.update(UserUttered("écrit par l'autre serveur", timestamp=1.0))
+        await theirs.save(other)
+        mine.update(UserUttered("écrit par ce serveur"))
+        reads = counting_reads(ours)
+        await ours.save(mine)
+        assert reads == ["c200"]  # what is stored changed: merged as Rasa merges
+
+    asyncio.run(interleaved())
+    texts = [e.text for e in asyncio.run(ours.retrieve("c200")).events if hasattr(e, "text")]
+    assert "écrit par l'autre serveur" in texts and "écrit par ce serveur" in texts
+
+
+def test_the_state_of_the_last_save_is_kept_once_for_the_rest_channel(store_for) -> None:  # type: ignore[no-untyped-def]
+    from rasa.shared.core.slots import TextSlot
+
+    store = store_for("key one")
+    store.domain = Domain.empty()
+    tracker = store.init_tracker("c300")
+    tracker.slots["flow_step"] = TextSlot("flow_step", mappings=[])
+    tracker.update(SlotSet("flow_step", "card"))
+    asyncio.run(store.save(tracker))
+    state = store.last_saved_state("c300")
+    assert state is not None and state["slots"]["flow_step"] == "card"
+    assert state["active_loop"] is None
+    assert store.last_saved_state("c300") is None  # handed out once
+    asyncio.run(store.save(tracker))
+    store.forget_saved_state("c300")
+    assert store.last_saved_state("c300") is None
