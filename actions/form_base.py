@@ -220,14 +220,21 @@ class StepFormValidator(FormValidationAction, ABC):
         return [SlotSet(field, None), SlotSet("requested_slot", field)]
 
 
-def as_bool_answer(tracker: Tracker) -> bool | None:
-    """OUI / NON for yes-no questions: a bare 1 / 2 or oui / non first (the NLU reads every bare
-    number alike), then the intent."""
-    text = latest_text(tracker).strip().lower().rstrip(" .!")
-    if text in {"1", "oui", "o", "ok", "yes"}:
+def literal_bool_answer(text: str) -> bool | None:
+    """A bare 1 / 2 or oui / non (the NLU reads every bare number alike)."""
+    word = text.strip().lower().rstrip(" .!")
+    if word in {"1", "oui", "o", "ok", "yes"}:
         return True
-    if text in {"2", "non", "n", "no"}:
+    if word in {"2", "non", "n", "no"}:
         return False
+    return None
+
+
+def as_bool_answer(tracker: Tracker) -> bool | None:
+    """OUI / NON for yes-no questions: the literal answer first, then the intent."""
+    literal = literal_bool_answer(latest_text(tracker))
+    if literal is not None:
+        return literal
     intent = latest_intent(tracker)
     if intent == "affirm":
         return True

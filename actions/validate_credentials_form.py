@@ -21,6 +21,7 @@ from actions.form_base import (
     StepFormValidator,
     as_bool_answer,
     latest_text,
+    literal_bool_answer,
 )
 from actions.runtime import runtime
 from bot import replies
@@ -52,7 +53,9 @@ class ValidateCredentialsForm(StepFormValidator):
         if suggestion and as_bool_answer(tracker) is True:
             return {"identifier": suggestion}
         text = latest_text(tracker).strip()
-        if re.fullmatch(r"\S{3,64}", text) and as_bool_answer(tracker) is None:
+        # One word is the identifier whatever intent the NLU gave it ("paul.thomas1989f" was
+        # once read as a no), unless it is a bare yes / no.
+        if re.fullmatch(r"\S{3,64}", text) and literal_bool_answer(text) is None:
             return {"identifier": text}
         return {}
 

@@ -178,3 +178,25 @@ def test_password_confirmation_must_match() -> None:
     )
     assert slots["password"] is None and slots["requested_slot"] == "password"
     assert "pas identiques" in texts[0]
+
+
+@pytest.mark.parametrize("intent", ["deny", "affirm", "inform"])
+def test_one_word_is_the_identifier_whatever_intent_the_nlu_gave_it(intent: str) -> None:
+    """The bench once saw "paul.thomas1989f" refused: the NLU had read it as a no."""
+    dispatcher = CollectingDispatcher()
+    extracted = asyncio.run(
+        ValidateCredentialsForm().extract_identifier(
+            dispatcher, tracker("paul.thomas1989f", intent=intent, requested="identifier"), DOMAIN
+        )
+    )
+    assert extracted == {"identifier": "paul.thomas1989f"}
+
+
+@pytest.mark.parametrize("answer", ["oui", "non", "1", "Non."])
+def test_a_bare_yes_or_no_is_not_taken_for_an_identifier(answer: str) -> None:
+    extracted = asyncio.run(
+        ValidateCredentialsForm().extract_identifier(
+            CollectingDispatcher(), tracker(answer, requested="identifier"), DOMAIN
+        )
+    )
+    assert extracted == {}
