@@ -11,9 +11,10 @@ in clear before this store was used is read, and encrypted when saved again.
 
 A turn used to read and decrypt its tracker three times (the turn's own read, the prior state
 read again by `save` to merge concurrent writes, and the REST channel's read of the slots):
-this store remembers which stored value each tracker it handed out was built from, so `save`
-rebuilds the prior state only when someone else wrote in between, and it keeps the state of
-the last save for the REST channel (`last_saved_state`). Both are plain in-process memos:
+this store remembers which stored value each tracker it handed out was read from, and its
+events, so `save` merges with those events instead of decrypting and rebuilding them again
+(unless someone else wrote in between), and it keeps the state of the last save for the REST
+channel (`last_saved_state`). Both are plain in-process memos:
 Redis stays the only source of truth.
 
 endpoints.yml: `tracker_store: type: rasa_addons.tracker_store.EncryptedRedisTrackerStore`.
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -54,65 +55,57 @@ class EncryptedRedisTrackerStore(RedisTrackerStore):
         super().__init__(*args, **kwargs)
         self.red = with_retries(self.red)
         self._fernet = tracker_fernet(load_settings().vault_key)
-        # id of a live tracker handed out -> (stored value it was built from, its event count);
-        # trackers are unhashable (they define __eq__), hence ids cleared when one is collected
-        self._origins: dict[int, tuple[bytes, int]] = {}
+        # id of a live tracker handed out -> (the stored value it was read from, the events of
+        # that value); trackers are unhashable (they define __eq__), hence ids, dropped when
+        # the tracker is collected
+        self._origins: dict[int, tuple[bytes, tuple[Any, ...]]] = {}
         self._saved_states: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     async def _retrieve(
         self, sender_id: str, fetch_all_sessions: bool
     ) -> DialogueStateTracker | None:
-        """Rasa's read, remembering the stored value a whole tracker was built from."""
+        """Rasa's read (the last session unless all are asked for), remembering what the tracker
+        handed out was read from."""
         stored = self.red.get(self.key_prefix + sender_id)
         if stored is None:
             return None
-        tracker = self.deserialise_tracker(sender_id, stored)
-        if tracker is None:
+        whole = self.deserialise_tracker(sender_id, stored)
+        if whole is None:
             return None
+        tracker = whole
         if not fetch_all_sessions:
-            sessions = get_trackers_for_conversation_sessions(tracker)
-            if len(sessions) > 1:
-                return sessions[-1]  # a part of the stored events: no memo
-        self._set_origin(tracker, _as_bytes(stored))
+            sessions = get_trackers_for_conversation_sessions(whole)
+            if len(sessions) > 1:  # e.g. the metadata slot Rasa sets before a session starts
+                tracker = sessions[-1]
+        self._set_origin(tracker, _as_bytes(stored), whole.events)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
-        """Rasa's save (merge with what is stored, then write), without rebuilding the stored
-        tracker when it is still the one this tracker was read from."""
+        """Rasa's save: merged with what is stored, then written. When what is stored is still
+        what this tracker was read from, the merge takes those events as they were read instead
+        of decrypting and rebuilding them: the same merge, one read less."""
         await self.stream_events(tracker)
         if not timeout and self.record_exp:
             timeout = self.record_exp
         stored = self.red.get(self.key_prefix + tracker.sender_id)
-        if stored is not None and not self._extends(tracker, _as_bytes(stored)):
-            prior_tracker = self.deserialise_tracker(tracker.sender_id, stored)
-            tracker = self._merge_trackers(prior_tracker, tracker)
-        serialised = self.serialise_tracker(tracker)
+        saved = tracker
+        if stored is not None:
+            origin = self._origins.get(id(tracker))
+            if origin is not None and origin[0] == _as_bytes(stored):
+                prior: Any = _StoredEvents(origin[1])
+            else:
+                prior = self.deserialise_tracker(tracker.sender_id, stored)
+            saved = self._merge_trackers(prior, tracker)
+        serialised = self.serialise_tracker(saved)
         self.red.set(self.key_prefix + tracker.sender_id, serialised, ex=timeout)
-        self._set_origin(tracker, _as_bytes(serialised))
-        self._remember_state(tracker)
+        self._set_origin(tracker, _as_bytes(serialised), saved.events)
+        self._remember_state(saved)
 
-    def _extends(self, tracker: DialogueStateTracker, stored: bytes) -> bool:
-        """True when merging with `stored` would give `tracker` back unchanged.
-
-        `stored` is what `tracker` was read from (its first `count` events, events are only
-        appended), so Rasa's merge keeps `tracker` when the events up to the last stored
-        timestamp are exactly those `count` events, the test `_merge_trackers` makes."""
-        origin = self._origins.get(id(tracker))
-        if origin is None or origin[0] != stored:
-            return False
-        count = origin[1]
-        events = list(tracker.events)
-        if count == 0:
-            return True
-        last_timestamp = events[count - 1].timestamp
-        past = [event for event in events if event.timestamp <= last_timestamp]
-        return past == events[:count]
-
-    def _set_origin(self, tracker: DialogueStateTracker, stored: bytes) -> None:
+    def _set_origin(self, tracker: DialogueStateTracker, stored: bytes, events: Any) -> None:
         key = id(tracker)
         if key not in self._origins:
             weakref.finalize(tracker, self._origins.pop, key, None)
-        self._origins[key] = (stored, len(tracker.events))
+        self._origins[key] = (stored, tuple(events))
 
     def _remember_state(self, tracker: DialogueStateTracker) -> None:
         self._saved_states[tracker.sender_id] = {
@@ -154,3 +147,10 @@ class EncryptedRedisTrackerStore(RedisTrackerStore):
 
 def _as_bytes(value: str | bytes) -> bytes:
     return value if isinstance(value, bytes) else value.encode("utf-8")
+
+
+class _StoredEvents:
+    """The stored tracker as `_merge_trackers` uses it: its events, nothing else."""
+
+    def __init__(self, events: tuple[Any, ...]) -> None:
+        self.events = deque(events)  # a deque like a tracker's: Rasa compares them with ==

@@ -128,3 +128,46 @@ def test_the_state_of_the_last_save_is_kept_once_for_the_rest_channel(store_for)
     asyncio.run(store.save(tracker))
     store.forget_saved_state("c300")
     assert store.last_saved_state("c300") is None
+
+
+def a_turn_on_a_conversation_with_two_sessions(store: EncryptedRedisTrackerStore, sender: str):  # type: ignore[no-untyped-def]
+    """Rasa sets the metadata slot before `action_session_start`: two "sessions" for its split."""
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    first = store.init_tracker(sender)
+    for event in [
+        SlotSet("session_started_metadata", {"channel": "sms"}, timestamp=1),
+        ActionExecuted("action_session_start", timestamp=2),
+        SessionStarted(timestamp=3),
+        ActionExecuted("action_listen", timestamp=4),
+        UserUttered("bonjour", {"name": "greet"}, timestamp=5),
+        ActionExecuted("action_listen", timestamp=6),
+    ]:
+        first.update(event)
+    asyncio.run(store.save(first))
+    reads = counting_reads(store)
+
+    async def turn() -> None:
+        tracker = await store.retrieve(sender)
+        assert tracker.events[0].timestamp == 2  # the last session only, as Rasa reads it
+        tracker.update(UserUttered("deuxième", {"name": "inform"}, timestamp=7))
+        tracker.update(SlotSet("flow_step", "card", timestamp=8))
+        await store.save(tracker)
+
+    asyncio.run(turn())
+    reads_in_the_turn = list(reads)
+    stored = asyncio.run(store.retrieve_full_tracker(sender))
+    return reads_in_the_turn, [event.as_dict() for event in stored.events]
+
+
+def test_a_turn_after_a_split_session_merges_as_rasa_does_with_one_read(
+    store_for, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    store = store_for("key one")
+    reads, events = a_turn_on_a_conversation_with_two_sessions(store, "c400")
+    assert reads == ["c400"]  # the turn's own read: the merge used the events it read
+    monkeypatch.setattr(store, "_set_origin", lambda *args: None)  # Rasa's path: read again
+    reads_without, events_without = a_turn_on_a_conversation_with_two_sessions(store, "c401")
+    assert len(reads_without) == 2
+    assert events == events_without
+    assert [e["timestamp"] for e in events] == [1, 2, 3, 4, 5, 6, 7, 8]
