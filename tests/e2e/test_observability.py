@@ -5,6 +5,7 @@ conversation id and no secret."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import requests
@@ -85,11 +86,21 @@ def test_log_lines_are_json_with_the_conversation_and_no_secret(stack, backend) 
         "sms", someone["mobile"]
     )
 
-    webhook = [
-        line
-        for line in json_lines(stack, "webhook")
-        if line.get("conversation_id") == conversation_id
-    ]
+    def webhook_lines() -> list[dict]:
+        return [
+            line
+            for line in json_lines(stack, "webhook")
+            if line.get("conversation_id") == conversation_id
+        ]
+
+    # Lines reach the stack's log through honcho's pipe, a moment after the reply: wait for them.
+    deadline = time.monotonic() + 10
+    while (
+        len([line for line in webhook_lines() if line["message"] == "turn answered"]) < 3
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.1)
+    webhook = webhook_lines()
     turns = [line for line in webhook if line["message"] == "turn answered"]
     assert len(turns) == 3 and all(line["status"] == 200 for line in turns)
     assert all(line["service"] == "webhook" and "duration_ms" in line for line in turns)
