@@ -14,8 +14,7 @@ read again by `save` to merge concurrent writes, and the REST channel's read of 
 this store remembers which stored value each tracker it handed out was read from, and its
 events, so `save` merges with those events instead of decrypting and rebuilding them again
 (unless someone else wrote in between), and it keeps the state of the last save for the REST
-channel (`last_saved_state`). Both are plain in-process memos:
-Redis stays the only source of truth.
+channel (`last_saved_state`). Both are in-process memos: Redis stays the only source of truth.
 
 endpoints.yml: `tracker_store: type: rasa_addons.tracker_store.EncryptedRedisTrackerStore`.
 """
