@@ -11,7 +11,8 @@
   `inspect.isabstract`) for each event read: a tracker of 200 events cost 200 walks, the
   largest cost after TensorFlow in a cProfile of the Rasa server: `cached_type_resolution`.
 - `EndpointConfig.request` opens a new aiohttp session, hence a new TCP connection, for every
-  action call (3-6 per turn): `pooled_endpoint_connections` keeps one session per endpoint.
+  action call (3-6 per turn): `pooled_endpoint_connections` makes `EndpointConfig.session`
+  hand out one kept session per endpoint.
 - Rasa's structlog is left at its default (every debug line printed, "[state N] …" per policy
   prediction) unless `configure_structlog` runs, which `rasa run` does and a custom launcher
   must do too: `quiet_logs` sets it to the level of the standard logging.
@@ -132,84 +133,50 @@ _SESSIONS: dict[tuple[int, int], Any] = {}
 KEEPALIVE_SECONDS = 4.0
 
 
+class _KeptSession:
+    """`async with` on a session that outlives the block (Rasa's callers close what they enter)."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *_: Any) -> None:
+        return None
+
+
 def pooled_endpoint_connections() -> None:
-    """`EndpointConfig.request` with one long-lived aiohttp session per endpoint.
+    """`EndpointConfig.session` hands out one long-lived aiohttp session per endpoint.
 
     Rasa's `request` enters `async with self.session()` for every call: a new connector, a new
-    TCP connection and its teardown for each action a turn runs. The body below is Rasa 3.6's,
-    with the session kept (same headers, auth, timeout and error handling)."""
-    import os
-    import ssl
-
+    TCP connection and its teardown for each action a turn runs. The session is built as Rasa
+    3.6 builds it (headers, basic auth, timeout) once per endpoint and event loop, with a
+    connector keeping idle connections `KEEPALIVE_SECONDS`, and entering it no longer closes
+    it; `request` itself is Rasa's, unchanged."""
     import aiohttp
-    from aiohttp import ContentTypeError
-    from rasa.shared.exceptions import FileNotFoundException
     from rasa.utils import endpoints
-    from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+    from rasa.utils.endpoints import EndpointConfig
 
-    def kept_session(config: EndpointConfig) -> aiohttp.ClientSession:
-        key = (id(config), id(asyncio.get_running_loop()))
-        session = _SESSIONS.get(key)
-        if session is None or session.closed:
+    def session(self: EndpointConfig) -> _KeptSession:
+        key = (id(self), id(asyncio.get_running_loop()))
+        kept = _SESSIONS.get(key)
+        if kept is None or kept.closed:
             auth = (
-                aiohttp.BasicAuth(config.basic_auth["username"], config.basic_auth["password"])
-                if config.basic_auth
+                aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                if self.basic_auth
                 else None
             )
-            session = aiohttp.ClientSession(
-                headers=config.headers,
+            kept = aiohttp.ClientSession(
+                headers=self.headers,
                 auth=auth,
                 timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
             )
-            _SESSIONS[key] = session
-        return session
+            _SESSIONS[key] = kept
+        return _KeptSession(kept)
 
-    async def request(
-        self: EndpointConfig,
-        method: str = "post",
-        subpath: str | None = None,
-        content_type: str | None = "application/json",
-        compress: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        headers = {}
-        if content_type:
-            headers["Content-Type"] = content_type
-        if "headers" in kwargs:
-            headers.update(kwargs["headers"])
-            del kwargs["headers"]
-        if self.headers:
-            headers.update(self.headers)
-        url = concat_url(self.url, subpath)
-        sslcontext = None
-        if self.cafile:
-            try:
-                sslcontext = ssl.create_default_context(cafile=self.cafile)
-            except FileNotFoundError as e:
-                raise FileNotFoundException(
-                    f"Failed to find certificate file, "
-                    f"'{os.path.abspath(self.cafile)}' does not exist."
-                ) from e
-        async with kept_session(self).request(
-            method,
-            url,
-            headers=headers,
-            params=self.combine_parameters(kwargs),
-            compress=compress,
-            ssl=sslcontext,
-            **kwargs,
-        ) as response:
-            if response.status >= 400:
-                raise ClientResponseError(
-                    response.status, response.reason, await response.content.read()
-                )
-            try:
-                return await response.json()
-            except ContentTypeError:
-                return None
-
-    EndpointConfig.request = request  # type: ignore[method-assign]
+    EndpointConfig.session = session  # type: ignore[method-assign]
 
 
 async def close_pooled_sessions(*_: Any) -> None:

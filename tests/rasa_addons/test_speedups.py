@@ -198,7 +198,7 @@ def test_endpoint_requests_reuse_one_connection_and_keep_rasas_errors() -> None:
     from aiohttp import web
     from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-    original = EndpointConfig.request
+    original = EndpointConfig.session
     peers: list[object] = []
 
     async def answer(request: web.Request) -> web.Response:
@@ -231,5 +231,5 @@ def test_endpoint_requests_reuse_one_connection_and_keep_rasas_errors() -> None:
         speedups.pooled_endpoint_connections()
         asyncio.run(scenario())
     finally:
-        EndpointConfig.request = original
+        EndpointConfig.session = original
     assert len(peers) == 4 and len(set(peers)) == 1  # one TCP connection for every call
