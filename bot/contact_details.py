@@ -8,9 +8,8 @@ near a border have a foreign mobile, and SMS reach it. Overseas departments shar
 number that is not a French one is tried in their regions too. Landlines, VoIP (09) and
 special numbers are refused ("not_mobile"): the codes go by SMS.
 
-E-mail addresses: syntax only with `email-validator` (no DNS lookup: offline, and a typo in a
-real domain is caught by the one-time code anyway), found inside a sentence ("mon mail c'est
-Jean.Dupont@Exemple.fr"), also when dictated ("jean point dupont arobase exemple point fr").
+E-mail addresses: read by `bot/dictated_email.py` (typed or dictated, inside a sentence; syntax
+with `email-validator`, no DNS lookup).
 """
 
 from __future__ import annotations
@@ -19,13 +18,13 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from phonenumbers import PhoneNumberType, ValidationResult
 
+from bot.dictated_email import EMAIL_ERRORS as EMAIL_ERRORS
+from bot.dictated_email import read_email
 from bot.french_numbers import normalize_text, spoken_to_digits
 
 MOBILE_ERRORS = ("empty", "not_a_phone", "too_short", "too_long", "not_mobile", "ambiguous")
-EMAIL_ERRORS = ("empty", "invalid", "ambiguous")
 
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 # Regions numbered like France ("0" + 9 digits) with their own country code.
@@ -37,16 +36,6 @@ _TRUNK_ZERO_RE = re.compile(r"\(\s*0\s*\)")
 # Digits with the separators people put between them, optionally after a "+".
 _PHONE_RUN_RE = re.compile(r"\+?\s*[0-9](?:[\s.\-/()]*[0-9])*")
 _MIN_PHONE_DIGITS = 6
-
-_EMAIL_CANDIDATE_RE = re.compile(r"[^\s@<>()\[\],;:\"«»]+@[^\s@<>()\[\],;:\"«»]+")
-_EMAIL_TRIM = ".!?…'\"’»)"
-# Dictated addresses: "arobase" and what goes around it.
-_AT_WORDS_RE = re.compile(r"\s*\b(?:arobase|arrobase|arobas|arrobas)\b\s*", re.IGNORECASE)
-_SPOKEN_SYMBOLS = [
-    (re.compile(r"\s*\b(?:tiret bas|underscore|soulign[eé])\b\s*", re.IGNORECASE), "_"),
-    (re.compile(r"\s*\b(?:tiret|trait d'union)\b\s*", re.IGNORECASE), "-"),
-    (re.compile(r"\s*\bpoint\b\s*", re.IGNORECASE), "."),
-]
 
 
 @dataclass(frozen=True)
@@ -129,39 +118,14 @@ def parse_mobile(text: str) -> ContactCheck:
     return checks[0] if len(checks) == 1 else ContactCheck(None, "not_a_phone")
 
 
-def _undictate(text: str) -> str:
-    """ "jean point dupont arobase exemple point fr" → "jean.dupont@exemple.fr" (only when
-    the text has no "@" but says "arobase", so "point" elsewhere is left alone)."""
-    if "@" in text or not _AT_WORDS_RE.search(text):
-        return text
-    spelled = _AT_WORDS_RE.sub("@", text)
-    for pattern, symbol in _SPOKEN_SYMBOLS:
-        spelled = pattern.sub(symbol, spelled)
-    return spelled
-
-
 def parse_email(text: str) -> ContactCheck:
-    """Reads an e-mail address, alone or in a sentence; the value is email-validator's normal
-    form (domain lowercased, local part kept as typed: it may be case-sensitive).
+    """Reads an e-mail address, alone or in a sentence, typed or dictated
+    (`bot.dictated_email.read_email`); the value is email-validator's normal form (domain
+    lowercased, local part kept as typed: it may be case-sensitive). A reading that is not
+    certain (dictated, or a space bridged inside the address) is still returned here: the
+    contact form spells it back and asks before using it.
 
     Errors: "empty"; "invalid" (no address, or a malformed one); "ambiguous" (two addresses).
     """
-    normalized = normalize_text(text)
-    if not normalized:
-        return ContactCheck(None, "empty")
-    prepared = re.sub(r"\s*@\s*", "@", _undictate(normalized))
-    candidates = [
-        match.group().strip(_EMAIL_TRIM).lstrip("'\"«(<")
-        for match in _EMAIL_CANDIDATE_RE.finditer(prepared)
-    ]
-    values = set()
-    for candidate in candidates:
-        try:
-            values.add(validate_email(candidate, check_deliverability=False).normalized)
-        except EmailNotValidError:
-            continue
-    if len(values) > 1:
-        return ContactCheck(None, "ambiguous")
-    if values:
-        return ContactCheck(values.pop(), None)
-    return ContactCheck(None, "invalid")
+    reading = read_email(text)
+    return ContactCheck(reading.address, reading.error)
