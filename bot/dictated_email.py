@@ -87,6 +87,7 @@ _LETTER_NAMES = [
     (re.compile(r"(?<![\w'])i\s+grec(?!\w)", re.IGNORECASE), "y"),
 ]
 
+_SPELLED_COMMA_RE = re.compile(r"(?<![\w'])(\w)\s*,\s*(?=\w(?![\w']))")
 _TOKEN_RE = re.compile(
     r"(?P<gap>\s+)"
     r"|(?P<at>(?<![\w'])(?:arobase|arrobase|arobas|arrobas|at|a\s+commercial)(?![\w']))"
@@ -128,6 +129,8 @@ def _prepare(text: str) -> str:
     text = _COMME_RE.sub(lambda m: m.group(1).lower(), text)
     for pattern, letter in _LETTER_NAMES:
         text = pattern.sub(letter, text)
+    # "D, U, P, O, N, T": a recogniser's commas between spelled letters are no boundary.
+    text = _SPELLED_COMMA_RE.sub(r"\1 ", _SPELLED_COMMA_RE.sub(r"\1 ", text))
     return _NUMBER_COMPOUND_RE.sub(lambda m: m.group().replace("-", _JOINER), text)
 
 
@@ -309,8 +312,8 @@ def _local_part(tokens: list[_Token], at: int, taken: set[int]) -> tuple[list[in
         joined += 1
         bridged = True
         index = left
-    while chosen and tokens[chosen[0]].kind == "sym":
-        chosen.pop(0)
+    while chosen and tokens[chosen[0]].kind == "sym" and tokens[chosen[0]].dictated:
+        chosen.pop(0)  # "… point jean arobase": a "point" of the sentence
     return chosen, bridged
 
 
@@ -355,7 +358,7 @@ def _domain(tokens: list[_Token], at: int) -> tuple[list[int], bool]:
             doubtful |= not _known_server(*server)
         index = right
     while chosen and tokens[chosen[-1]].kind == "sym":
-        chosen.pop()
+        doubtful |= tokens[chosen.pop()].text != "."  # a final "." ends the sentence
     return chosen, doubtful
 
 
