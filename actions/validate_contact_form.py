@@ -4,6 +4,11 @@ their change.
 OUI goes on. NON (or "je veux changer mon e-mail", or a new address or number typed straight
 away) asks which one to change and the new value; the flow controller then sends a one-time
 code there (e-mail or SMS), and only once it is typed back does the backend get the new value.
+
+A new e-mail address that is not certain (dictated, spelled, or with a space bridged inside it:
+`bot/dictated_email.py`) is spelled back and confirmed with OUI before it is used; NON asks for
+it again. The address being confirmed is read back from the assistant's own question in the
+tracker's events, so this needs no slot of its own (no domain change, no retraining).
 """
 
 from __future__ import annotations
@@ -20,14 +25,26 @@ from actions.form_base import (
     StepFormValidator,
     as_bool_answer,
     latest_text,
+    literal_bool_answer,
 )
 from bot import replies
-from bot.contact_details import parse_email, parse_mobile
+from bot.contact_details import parse_mobile
+from bot.dictated_email import read_email, spell_email
 from bot.french_numbers import strip_accents
 
 EMAIL_WORDS = re.compile(r"\b(e-?mail|mail|courriel|adresse|arobase)\b|@")
 MOBILE_WORDS = re.compile(r"\b(mobile|portable|telephone|tel|numero|sms|06|07)\b")
 CHANGE_FIELDS = ("email", "mobile")
+
+CONFIRM_EMAIL = (
+    "Je lis l'adresse {address} ; lettre par lettre : {spelled}. Si c'est bien la vôtre, "
+    "répondez OUI. Sinon, écrivez-la à nouveau, sans espace."
+)
+_CONFIRM_EMAIL_RE = re.compile(r"Je lis l'adresse (\S+@\S+) ; lettre par lettre")
+EMAIL_NOT_CONFIRMED = (
+    "D'accord, je ne garde pas cette adresse. Écrivez-la en un seul mot, sans espace, avec @ et "
+    "les points, par exemple jean.dupont@exemple.fr."
+)
 
 
 def _detect_change(text: str) -> str | None:
@@ -40,8 +57,28 @@ def _detect_change(text: str) -> str | None:
 
 
 def _typed_value(text: str, field: str) -> str | None:
-    check = parse_email(text) if field == "email" else parse_mobile(text)
-    return check.value
+    """The message itself when it holds an e-mail address (checked, and confirmed if need be,
+    by `validate_new_contact`), the E.164 number when it holds a mobile."""
+    if field == "email":
+        return text if read_email(text).address else None
+    return parse_mobile(text).value
+
+
+def pending_email(tracker: Tracker) -> str | None:
+    """The address the assistant spelled back and asked to confirm in its last turn, if any."""
+    if tracker.get_slot("contact_change") != "email":
+        return None
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest_message:
+                return None
+            seen_latest_message = True
+        elif event.get("event") == "bot" and seen_latest_message:
+            match = _CONFIRM_EMAIL_RE.search(event.get("text") or "")
+            if match:
+                return match.group(1)
+    return None
 
 
 def _change_slots(field: str, text: str) -> dict[str, Any]:
@@ -104,6 +141,8 @@ class ValidateContactForm(StepFormValidator):
             return {}
         text = latest_text(tracker)
         field = tracker.get_slot("contact_change")
+        if field == "email" and pending_email(tracker) and as_bool_answer(tracker) is not None:
+            return {"new_contact": text}  # OUI / NON to the address spelled back
         if field == "email" and ("@" in text or "arobase" in text.lower()):
             return {"new_contact": text}
         if field == "mobile" and sum(c.isdigit() for c in text) >= 4:
@@ -117,11 +156,9 @@ class ValidateContactForm(StepFormValidator):
     ) -> dict[str, Any]:
         field = tracker.get_slot("contact_change")
         if field == "email":
-            check = parse_email(str(value))
-            errors = replies.EMAIL_ERRORS
-        else:
-            check = parse_mobile(str(value))
-            errors = replies.MOBILE_ERRORS
+            return self._validate_new_email(str(value), dispatcher, tracker)
+        check = parse_mobile(str(value))
+        errors = replies.MOBILE_ERRORS
         if check.value is None:
             dispatcher.utter_message(text=errors.get(check.error or "", errors["empty"]))
             return {"new_contact": None}
@@ -131,3 +168,30 @@ class ValidateContactForm(StepFormValidator):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"contact_change": value if value in CHANGE_FIELDS else None}
+
+    def _validate_new_email(
+        self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """A certain address is taken; an uncertain one is spelled back and asked about; the
+        answer to that question takes or drops it. Nothing else collected is touched."""
+        pending = pending_email(tracker)
+        if pending:
+            answer = literal_bool_answer(text)
+            if answer is None and text == latest_text(tracker):
+                answer = as_bool_answer(tracker)
+            if answer is True:
+                return {"new_contact": pending}
+            if answer is False:
+                dispatcher.utter_message(text=EMAIL_NOT_CONFIRMED)
+                return {"new_contact": None}
+        reading = read_email(text)
+        if reading.address is None:
+            errors = replies.EMAIL_ERRORS
+            dispatcher.utter_message(text=errors.get(reading.error or "", errors["empty"]))
+            return {"new_contact": None}
+        if reading.certain:
+            return {"new_contact": reading.address}
+        dispatcher.utter_message(
+            text=CONFIRM_EMAIL.format(address=reading.address, spelled=spell_email(reading.address))
+        )
+        return {"new_contact": None}

@@ -1,8 +1,13 @@
 """Screen "Je choisis mon identifiant et mon mot de passe".
 
-The identifier is checked locally (each rule named, lowercase offered for uppercase) and for
-availability at the backend; the password arrives as a vault reference, is checked against
-every rule (each failing rule named) and compared in constant time with its confirmation.
+The identifier is found inside a sentence ("mon identifiant sera paul.thomas1989"), checked
+locally (each rule named, lowercase offered for uppercase) and for availability at the backend;
+the password arrives as a vault reference, is checked against every rule (each failing rule
+named) and compared in constant time with its confirmation.
+
+What may be a password is never written back at the identifier step: no lowercased suggestion
+of "Jean.Dupont85", and a password given with the identifier ("identifiant … mot de passe …") is
+neither kept nor repeated (`bot.credentials.find_identifier`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from actions.form_base import (
 from actions.runtime import runtime
 from bot import replies
 from bot.credentials import (
+    find_identifier,
     identifier_problems,
     password_problems,
     suggest_identifier,
@@ -36,6 +42,21 @@ UNAVAILABLE = (
     "Le service est momentanément indisponible. Réessayez dans quelques minutes en écrivant "
     "votre identifiant à nouveau, ou écrivez CONSEILLER."
 )
+#: The slot value, inside one action run only, of a message that held a password and no
+#: identifier: `validate_identifier` answers it and empties the slot.
+NO_IDENTIFIER = ""
+PASSWORD_NOT_IDENTIFIER = (
+    "Ce que vous avez écrit ressemble à un mot de passe : je ne l'ai pas pris comme identifiant, "
+    "et je ne le répète pas. L'identifiant s'écrit en minuscules, sans majuscule ni signe autre "
+    "que le point, le tiret ou le tiret bas. Le mot de passe vous sera demandé juste après."
+)
+PASSWORD_NOT_KEPT = (
+    "Je n'ai pas gardé le mot de passe écrit dans ce message : écrivez-le seul quand je vous le "
+    "demande, juste après."
+)
+
+
+_IDENTIFIER_LIKE = re.compile(r"\S*[0-9._-]\S*|\S{8,}")
 
 
 class ValidateCredentialsForm(StepFormValidator):
@@ -53,16 +74,29 @@ class ValidateCredentialsForm(StepFormValidator):
         if suggestion and as_bool_answer(tracker) is True:
             return {"identifier": suggestion}
         text = latest_text(tracker).strip()
+        if literal_bool_answer(text) is not None:
+            return {}
+        reading = find_identifier(text)
         # One word is the identifier whatever intent the NLU gave it ("paul.thomas1989f" was
-        # once read as a no), unless it is a bare yes / no.
-        if re.fullmatch(r"\S{3,64}", text) and literal_bool_answer(text) is None:
-            return {"identifier": text}
+        # once read as a no), unless it is a bare yes / no; in a sentence, a word shaped like an
+        # identifier is ("mon identifiant sera paul.thomas1989"), other words are the sentence.
+        one_word = re.fullmatch(r"\S{3,64}", text) is not None
+        if reading.identifier and (one_word or _IDENTIFIER_LIKE.fullmatch(reading.identifier)):
+            return {"identifier": reading.identifier}
+        if reading.password_given:
+            return {"identifier": NO_IDENTIFIER}
         return {}
 
     def validate_identifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         identifier = str(value)
+        password_given = find_identifier(latest_text(tracker)).password_given
+        if identifier == NO_IDENTIFIER:
+            dispatcher.utter_message(text=PASSWORD_NOT_IDENTIFIER)
+            return {"identifier": None, "identifier_suggestion": None}
+        if password_given:
+            dispatcher.utter_message(text=PASSWORD_NOT_KEPT)
         problems = identifier_problems(identifier)
         if problems:
             suggestion = suggest_identifier(identifier)

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from bot.vault import REF_PATTERN
 
 IDENTIFIER_MIN_LENGTH = 8
 PASSWORD_MIN_LENGTH = 8
@@ -65,16 +69,96 @@ def identifier_problems(identifier: str) -> list[str]:
     return problems
 
 
+def may_be_password(token: str) -> bool:
+    """True for what a person may have meant as a password: capitals, small letters and digits
+    together ("Jean.Dupont85", "Soleil2026"), or a sign no identifier can hold next to a capital
+    or a digit ("soleil#2026"). Such a token is never written back to the person, not even
+    lowercased: a suggestion would show their password on screen (and in the transcript)."""
+    token = token.strip()
+    if _EMAIL_LIKE.match(token):
+        return False
+    upper = any(ch.isupper() for ch in token)
+    lower = any(ch.islower() for ch in token)
+    digit = any(ch.isdigit() for ch in token)
+    foreign_sign = any(not ch.isalnum() and ch not in "._-" for ch in token)
+    return (upper and lower and digit) or (foreign_sign and (upper or digit))
+
+
 def suggest_identifier(identifier: str) -> str | None:
     """The lowercase version when lowercasing alone makes the identifier acceptable.
 
     People often type their name with capitals ("Jean.Dupont"); offering "jean.dupont" saves a
-    round trip. None when the identifier is already fine or lowercasing is not enough.
+    round trip. None when the identifier is already fine or lowercasing is not enough, and
+    None when it may be a password (`may_be_password`): that is never echoed.
     """
-    if not identifier_problems(identifier):
+    if not identifier_problems(identifier) or may_be_password(identifier):
         return None
     candidate = identifier.lower()
     return None if identifier_problems(candidate) else candidate
+
+
+# Words of a sentence around the identifier ("mon identifiant sera …", "je voudrais … svp").
+_IDENTIFIER_SENTENCE_WORDS = frozenset(
+    """
+    a alors aimerais avoir bien bonjour c ca ce celui choisi choisir choisis choisit comme
+    d dans de des desire donc du est et identifiant identifiants id ident je jaimerais
+    j l la le login mettre met mets moi mon nom ok oui pour prendre prends pseudo sera serait
+    souhaite souhaiterais svp stp utilisateur utiliser veux voici voila voudrais vous plait
+    merci prefere garder garde nouvel nouveau user username plutot
+    """.split()
+)
+# "mot de passe …": what follows is a password, never an identifier; it is not kept either.
+_PASSWORD_CUE = re.compile(r"\b(?:mots?\s+de\s+passe|mdp|password|pass)\b", re.IGNORECASE)
+_TOKEN_TRIM = "\"'«»()[]{},;:!?…"
+_IDENTIFIER_SHAPE = re.compile(r"[a-z0-9._-]*[0-9._-][a-z0-9._-]*|[a-z0-9._-]{8,}")
+
+
+@dataclass(frozen=True)
+class IdentifierReading:
+    """The identifier found in a message at the identifier step: `identifier` (still to be
+    checked against the rules), `password_given` (the message also held what may be a password,
+    which is not kept), `several` (more than one word could be the identifier)."""
+
+    identifier: str | None
+    password_given: bool
+    several: bool
+
+
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("'", "")
+
+
+def _sentence_word(token: str) -> bool:
+    if "'" in token or "’" in token:  # "c'est", "l'identifiant", "d'utilisateur"
+        return True
+    return _plain(token) in _IDENTIFIER_SENTENCE_WORDS
+
+
+def find_identifier(text: str) -> IdentifierReading:
+    """The identifier inside a sentence ("mon identifiant sera paul.thomas1989"): words of the
+    sentence are left out; whatever follows "mot de passe", and any token that may be a
+    password or is a vault reference, is never taken (`password_given` says it was there)."""
+    cue = _PASSWORD_CUE.search(text)
+    head, tail = (text[: cue.start()], text[cue.end() :]) if cue else (text, "")
+    password_given = bool(tail.strip(" :.,!?"))
+    words = head.split()
+    candidates = []
+    for word in words:
+        token = word.strip(_TOKEN_TRIM)
+        if len(words) > 1:
+            token = token.rstrip(".")  # the end of the sentence
+        ref = REF_PATTERN.fullmatch(token)
+        if ref or may_be_password(token):
+            password_given |= ref is None or ref.group(1) == "pwd"
+        elif token and not _sentence_word(token):
+            candidates.append(token)
+    if len(candidates) > 1:
+        shaped = [c for c in candidates if _IDENTIFIER_SHAPE.fullmatch(c)]
+        if len(shaped) != 1:
+            return IdentifierReading(None, password_given, True)
+        candidates = shaped
+    return IdentifierReading(candidates[0] if candidates else None, password_given, False)
 
 
 @lru_cache(maxsize=1)

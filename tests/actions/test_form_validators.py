@@ -151,9 +151,11 @@ def test_opposition_needs_a_confirmation() -> None:
 
 
 def test_uppercase_identifier_gets_the_lowercase_offer_then_yes_takes_it() -> None:
+    # "Jean.Dupont85" (capitals and digits) may be a password and gets no offer since issue 14:
+    # tests/actions/test_identifier_and_email.py.
     validator = ValidateCredentialsForm()
-    slots, texts, _ = run(validator, tracker("Jean.Dupont85", requested="identifier"))
-    assert slots["identifier"] is None and slots["identifier_suggestion"] == "jean.dupont85"
+    slots, texts, _ = run(validator, tracker("Jean.Dupont", requested="identifier"))
+    assert slots["identifier"] is None and slots["identifier_suggestion"] == "jean.dupont"
     assert "majuscules" in texts[0]
 
 
