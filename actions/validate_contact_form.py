@@ -41,6 +41,10 @@ CONFIRM_EMAIL = (
     "répondez OUI. Sinon, écrivez-la à nouveau, sans espace."
 )
 _CONFIRM_EMAIL_RE = re.compile(r"Je lis l'adresse (\S+@\S+) ; lettre par lettre")
+EMAIL_NO_ENDING = (
+    "Il manque la fin de l'adresse après le nom du service, par exemple « .fr » ou « .com ». "
+    "Écrivez-la en entier, par exemple jean.dupont@exemple.fr."
+)
 EMAIL_NOT_CONFIRMED = (
     "D'accord, je ne garde pas cette adresse. Écrivez-la en un seul mot, sans espace, avec @ et "
     "les points, par exemple jean.dupont@exemple.fr."
@@ -186,7 +190,7 @@ class ValidateContactForm(StepFormValidator):
                 return {"new_contact": None}
         reading = read_email(text)
         if reading.address is None:
-            errors = replies.EMAIL_ERRORS
+            errors = {**replies.EMAIL_ERRORS, "no_ending": EMAIL_NO_ENDING}
             dispatcher.utter_message(text=errors.get(reading.error or "", errors["empty"]))
             return {"new_contact": None}
         if reading.certain:

@@ -128,4 +128,5 @@ def parse_email(text: str) -> ContactCheck:
     Errors: "empty"; "invalid" (no address, or a malformed one); "ambiguous" (two addresses).
     """
     reading = read_email(text)
-    return ContactCheck(reading.address, reading.error)
+    error = "invalid" if reading.error == "no_ending" else reading.error
+    return ContactCheck(reading.address, error)

@@ -28,7 +28,7 @@ from text_to_num import text2num
 
 from bot.french_numbers import normalize_text, strip_accents
 
-EMAIL_ERRORS = ("empty", "invalid", "ambiguous")
+EMAIL_ERRORS = ("empty", "invalid", "ambiguous", "no_ending")
 
 # Words of a sentence around an address: never part of it when a space separates them from it.
 _SENTENCE_WORDS = frozenset(
@@ -100,6 +100,7 @@ _TOKEN_RE = re.compile(
     r"|(?P<word>[^\s@._,;:!?\"«»()<>\[\]{}…|-]+)",
     re.IGNORECASE,
 )
+_NO_ENDING_RE = re.compile(r"[^@]+@\w+")
 _SYMBOL_OF = {"at": "@", "under": "_", "dash": "-", "dot": "."}
 _MAX_WORDS_JOINED = 3
 
@@ -108,7 +109,8 @@ _MAX_WORDS_JOINED = 3
 class EmailReading:
     """What was read: `address` (email-validator's normal form: domain lowercased, the part
     before the "@" as typed), `certain` (False: spell it back and ask), or `error`
-    ("empty", "invalid", "ambiguous")."""
+    ("empty", "invalid", "ambiguous", or "no_ending": no "." after the "@", as in "jean
+    arobase gmail", which is worth saying in so many words)."""
 
     address: str | None
     certain: bool
@@ -388,7 +390,8 @@ def read_email(text: str) -> EmailReading:
     if not prepared:
         return EmailReading(None, False, "empty")
     readings: dict[str, bool] = {}
-    for candidate in _candidates(_tokenize(prepared)):
+    candidates = _candidates(_tokenize(prepared))
+    for candidate in candidates:
         try:
             address = validate_email(candidate.text, check_deliverability=False).normalized
         except EmailNotValidError:
@@ -405,6 +408,8 @@ def read_email(text: str) -> EmailReading:
     if readings:
         address, certain = readings.popitem()
         return EmailReading(address, certain, None)
+    if any(_NO_ENDING_RE.fullmatch(c.text) for c in candidates):
+        return EmailReading(None, False, "no_ending")
     return EmailReading(None, False, "invalid")
 
 

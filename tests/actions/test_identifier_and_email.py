@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.validate_contact_form import (
+    EMAIL_NO_ENDING,
     EMAIL_NOT_CONFIRMED,
     ValidateContactForm,
     pending_email,
@@ -130,6 +131,8 @@ def test_a_clean_typed_address_is_taken_without_a_question() -> None:
 
 def test_a_refused_address_says_what_to_do() -> None:
     slots, texts, _ = run(ValidateContactForm(), at_new_email("jean arobase gmail"))
+    assert slots["new_contact"] is None and texts == [EMAIL_NO_ENDING]
+    slots, texts, _ = run(ValidateContactForm(), at_new_email("jean@@gmail.com"))
     assert slots["new_contact"] is None and "par exemple jean.dupont@exemple.fr" in texts[0]
 
 

@@ -99,7 +99,8 @@ def test_written_and_dictated_forms(text: str, expected: EmailReading) -> None:
     [
         ("", "empty"),
         ("jean dupont arobase", "invalid"),
-        ("jean arobase gmail", "invalid"),  # no ending: asked again, not guessed
+        ("jean arobase gmail", "no_ending"),  # asked again, not guessed
+        ("jean@gmail", "no_ending"),
         ("un point c'est tout", "invalid"),
         ("a@exemple.fr ou b@exemple.fr", "ambiguous"),
         ("anne@exemple.fr et marianne@exemple.fr", "ambiguous"),
@@ -191,12 +192,12 @@ EMAIL_VALIDATOR_VALID = [
     ("test@mason-dixon.com", "test@mason-dixon.com"),
     ("xn--test@iana.org", "xn--test@iana.org"),
 ]
+# Refused here too, saying what is missing when it is the ending after the "@".
+EMAIL_VALIDATOR_NO_ENDING = ["my@localhost", "white space@test", "me@trailingdash-"]
 EMAIL_VALIDATOR_INVALID = [
-    "my@localhost",
     "my@.leadingdot.com",
     "my@twodots..com",
     "me@-leadingdash",
-    "me@trailingdash-",
     "my@baddash.-.com",
     "my@baddash.-a.com",
     "my@baddash.b-.com",
@@ -204,7 +205,6 @@ EMAIL_VALIDATOR_INVALID = [
     "twodots..here@domain.com",
     "trailingdot.@domain.email",
     "@example.com",
-    "white space@test",
     "test",
     "@",
     "test@",
@@ -229,6 +229,11 @@ def test_email_validator_valid_cases(typed: str, normalized: str) -> None:
 @pytest.mark.parametrize("typed", EMAIL_VALIDATOR_INVALID)
 def test_email_validator_invalid_cases(typed: str) -> None:
     assert read_email(typed) == EmailReading(None, False, "invalid")
+
+
+@pytest.mark.parametrize("typed", EMAIL_VALIDATOR_NO_ENDING)
+def test_email_validator_invalid_cases_missing_their_ending(typed: str) -> None:
+    assert read_email(typed) == EmailReading(None, False, "no_ending")
 
 
 @pytest.mark.parametrize(
