@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberType, ValidationResult
 
-from bot.dictated_email import EMAIL_ERRORS as EMAIL_ERRORS
 from bot.dictated_email import read_email
 from bot.french_numbers import normalize_text, spoken_to_digits
 
 MOBILE_ERRORS = ("empty", "not_a_phone", "too_short", "too_long", "not_mobile", "ambiguous")
+EMAIL_ERRORS = ("empty", "invalid", "ambiguous")
 
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 # Regions numbered like France ("0" + 9 digits) with their own country code.
