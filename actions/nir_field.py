@@ -9,7 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.confirm_reading import ask_to_confirm
 from actions.form_base import latest_text
+from actions.runtime import runtime
 from bot import replies
 from bot.nir import check_nir, find_nir_spans, mask_nir
 from bot.vault import find_refs, ref_kind
@@ -44,7 +46,20 @@ class NirField:
     ) -> dict[str, Any]:
         real = self.reveal(tracker, value)
         check = check_nir(real or "")
+        if check.error == "unsure":  # several valid NIRs fit the words: the person says
+            return {"nir_masked": None} | ask_to_confirm(
+                dispatcher, tracker, "nir", check.proposals, "nir"
+            )
         if check.error:
             dispatcher.utter_message(text=replies.NIR_ERRORS[check.error])
             return {"nir": None, "nir_masked": None}
+        if real != check.value:  # keep the NIR as read, not the words it was said in
+            value = runtime().vault.put("nir", check.value, self.conversation_id(tracker))
         return {"nir": value, "nir_masked": mask_nir(check.value)}
+
+    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+        """A NIR read back and confirmed: kept in the vault, like any NIR."""
+        if field != "nir":
+            return super().accept_reading(tracker, field, value)  # type: ignore[misc]
+        ref = runtime().vault.put("nir", value, tracker.sender_id)
+        return {"nir": ref, "nir_masked": mask_nir(value)}

@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.confirm_reading import ask_to_confirm
 from actions.form_base import (
     VERIFIED_BEFORE_DECISION,
     StepFormValidator,
@@ -22,7 +23,7 @@ from actions.form_base import (
     latest_text,
 )
 from bot import replies
-from bot.contact_details import parse_email, parse_mobile
+from bot.contact_details import national_pairs, parse_email, parse_mobile
 from bot.french_numbers import strip_accents
 
 EMAIL_WORDS = re.compile(r"\b(e-?mail|mail|courriel|adresse|arobase)\b|@")
@@ -106,7 +107,9 @@ class ValidateContactForm(StepFormValidator):
         field = tracker.get_slot("contact_change")
         if field == "email" and ("@" in text or "arobase" in text.lower()):
             return {"new_contact": text}
-        if field == "mobile" and sum(c.isdigit() for c in text) >= 4:
+        if field == "mobile" and (
+            sum(c.isdigit() for c in text) >= 4 or parse_mobile(text).error == "unsure"
+        ):
             return {"new_contact": text}
         if _typed_value(text, field or "mobile"):
             return {"new_contact": text}
@@ -122,10 +125,19 @@ class ValidateContactForm(StepFormValidator):
         else:
             check = parse_mobile(str(value))
             errors = replies.MOBILE_ERRORS
+            if check.error == "unsure":  # several valid mobiles fit the words
+                shown = [national_pairs(proposal) for proposal in check.proposals]
+                return ask_to_confirm(dispatcher, tracker, "new_contact", shown, "tok")
         if check.value is None:
             dispatcher.utter_message(text=errors.get(check.error or "", errors["empty"]))
             return {"new_contact": None}
         return {"new_contact": check.value}
+
+    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+        """A mobile read back ("06 30 85 12 34") and confirmed: stored as E.164."""
+        if field == "new_contact":
+            return {"new_contact": parse_mobile(value).value}
+        return super().accept_reading(tracker, field, value)
 
     def validate_contact_change(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -157,6 +157,15 @@ def _mobile_readings(text: str) -> list[tuple[str, tuple[int, int, int], int, in
     return sorted(found.values(), key=lambda item: item[1])
 
 
+def national_pairs(e164: str) -> str:
+    """ "+33630851234" → "06 30 85 12 34", the way a French mobile is read back; other
+    numbers stay as they are."""
+    if e164.startswith("+33") and len(e164) == 12:
+        national = "0" + e164[3:]
+        return " ".join(national[i : i + 2] for i in range(0, 10, 2))
+    return e164
+
+
 def parse_mobile(text: str) -> ContactCheck:
     """Reads a mobile number, alone or in a sentence ("c'est le 06 12 34 56 78"), → E.164.
     Words and digits may mix ("zéro six 12 34 56 78"); spoken numbers are read in every
