@@ -146,9 +146,9 @@ def check_serial(text: str, card_type: str) -> SerialCheck:
         return SerialCheck(None, "empty")
     if _NIR_LIKE_RE.fullmatch(compact):
         return SerialCheck(None, "looks_like_nir")
-    if not (compact.isascii() and compact.isdigit()) and re.search(
-        r"[^\W\d_]{2,}|\bn\s*[°ºo]", strip_accents(normalize_text(text))
-    ):  # a sentence around the number, or "N°" before it
+    plain = strip_accents(normalize_text(text))
+    if re.search(r"[^\W\d_]{2,}|\bn\s*[°ºo]", plain):
+        # number words, a sentence around the number, or "N°" before it
         found = _serials_in(normalize_text(text), card_type)
         if found:
             best = found[0]
@@ -163,7 +163,7 @@ def check_serial(text: str, card_type: str) -> SerialCheck:
             key=len,
             default="",
         )
-        if longest:
+        if longest and not (compact.isascii() and compact.isdigit()):
             compact = longest
     if _NIR_LIKE_RE.fullmatch(compact):
         return SerialCheck(None, "looks_like_nir")

@@ -279,6 +279,9 @@ def find_nir_spans(text: str) -> list[tuple[int, int]]:
 
 def _groups(nir: str) -> list[str]:
     compact = _SEPARATORS_RE.sub("", nir).upper()
+    if not re.fullmatch(r"[0-9AB]*", compact):  # said in words: the likeliest NIR they say
+        check = check_nir(nir)
+        compact = check.value or check.proposal or "*" * NIR_LENGTH
     bounds = (0, 1, 3, 5, 7, 10, 13, len(compact))
     groups = [compact[a:b] for a, b in pairwise(bounds) if compact[a:b]]
     if len(compact) > NIR_LENGTH:  # not a NIR: keep no clear tail beyond the key's place
