@@ -70,3 +70,16 @@ def test_two_serials_ask_which_one() -> None:
 def test_mobile_read_back_in_pairs() -> None:
     assert national_pairs("+33630851234") == "06 30 85 12 34"
     assert parse_mobile("06 30 85 12 34").value == "+33630851234"
+
+
+def test_an_unsure_nir_is_vaulted_whole_at_the_nir_step(vault) -> None:  # type: ignore[no-untyped-def]
+    """The words go to the vault, not one reading of them, so the validator still sees every
+    reading and asks (bot/redaction.py at the NIR step)."""
+    from bot.redaction import redact
+
+    said = "un quatre vingt dix huit dix dix huit zéro cinquante sept huit cent soixante douze"
+    redacted = redact(said, "nir", vault, "conversation")
+    (ref,) = redacted.refs["nir"]
+    check = check_nir(vault.get(ref, "conversation") or "")
+    assert check.error == "unsure" and check.proposals == ("198101805786012",)
+    assert "057" not in redacted.display and "cinquante" not in redacted.display
