@@ -31,12 +31,14 @@ def ask_to_confirm(
     field: str,
     proposals: tuple[str, ...] | list[str],
     kind: str,
+    several: bool = False,
 ) -> dict[str, Any]:
-    """Asks the person to confirm the likeliest reading (or choose among `proposals`); the
-    slots a validator returns: the field stays empty until the answer."""
+    """Asks the person to confirm the likeliest reading (or choose among `proposals`, also
+    when the message held `several` values); the slots a validator returns: the field stays
+    empty until the answer."""
     vault = runtime().vault
     refs = [vault.put(kind, value, tracker.sender_id) for value in proposals]
-    dispatcher.utter_message(text=confirm_question(field, refs))
+    dispatcher.utter_message(text=confirm_question(field, refs, several))
     return {field: None, "requested_slot": CONFIRM_PREFIX + field}
 
 

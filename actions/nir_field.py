@@ -46,9 +46,10 @@ class NirField:
     ) -> dict[str, Any]:
         real = self.reveal(tracker, value)
         check = check_nir(real or "")
-        if check.error == "unsure":  # several valid NIRs fit the words: the person says
+        if check.error in ("unsure", "several") and check.proposals:
+            # several valid NIRs fit the words, or two were given: the person says which
             return {"nir_masked": None} | ask_to_confirm(
-                dispatcher, tracker, "nir", check.proposals, "nir"
+                dispatcher, tracker, "nir", check.proposals, "nir", check.error == "several"
             )
         if check.error:
             dispatcher.utter_message(text=replies.NIR_ERRORS[check.error])

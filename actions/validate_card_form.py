@@ -74,8 +74,11 @@ class ValidateCardForm(StepFormValidator):
             dispatcher.utter_message(text=replies.SERIAL_ERRORS["looks_like_nir"])
             return {"card_serial": None}
         check = check_serial(str(value), card_type or "without_photo")
-        if check.error == "unsure":
-            return ask_to_confirm(dispatcher, tracker, "card_serial", check.proposals, "tok")
+        if check.error in ("unsure", "several") and check.proposals:
+            several = check.error == "several"
+            return ask_to_confirm(
+                dispatcher, tracker, "card_serial", check.proposals, "tok", several
+            )
         if check.error:
             dispatcher.utter_message(text=replies.serial_error(check.error, card_type))
             return {"card_serial": None}

@@ -125,9 +125,11 @@ class ValidateContactForm(StepFormValidator):
         else:
             check = parse_mobile(str(value))
             errors = replies.MOBILE_ERRORS
-            if check.error == "unsure":  # several valid mobiles fit the words
+            if check.error in ("unsure", "ambiguous") and check.proposals:
+                # several valid mobiles fit the words, or two were given: the person says
                 shown = [national_pairs(proposal) for proposal in check.proposals]
-                return ask_to_confirm(dispatcher, tracker, "new_contact", shown, "tok")
+                several = check.error == "ambiguous"
+                return ask_to_confirm(dispatcher, tracker, "new_contact", shown, "tok", several)
         if check.value is None:
             dispatcher.utter_message(text=errors.get(check.error or "", errors["empty"]))
             return {"new_contact": None}

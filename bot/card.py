@@ -152,8 +152,9 @@ def check_serial(text: str, card_type: str) -> SerialCheck:
         found = _serials_in(normalize_text(text), card_type)
         if found:
             best = found[0]
-            if any(end <= best[2] or start >= best[3] for _d, _s, start, end in found[1:]):
-                return SerialCheck(None, "several")
+            apart = [item for item in found[1:] if item[3] <= best[2] or item[2] >= best[3]]
+            if apart:
+                return SerialCheck(None, "several", tuple(item[0] for item in [best, *apart])[:3])
             if len(found) == 1:
                 return SerialCheck(best[0], None)
             tied = tuple(item[0] for item in found if item[1] == best[1])

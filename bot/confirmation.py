@@ -28,9 +28,17 @@ _LABELS = {
 }
 
 
-def confirm_question(field: str, refs: list[str]) -> str:
-    """The question asked: one reading to confirm (OUI / NON), or up to three to choose from."""
+def confirm_question(field: str, refs: list[str], several: bool = False) -> str:
+    """The question asked: one reading to confirm (OUI / NON), up to three readings to choose
+    from, or (`several`) the values a message held, to choose from."""
     label = _LABELS.get(field, "ce numéro")
+    if several:
+        options = " ; ".join(f"{index}) {ref}" for index, ref in enumerate(refs, start=1))
+        choices = " ou ".join(str(index) for index in range(1, len(refs) + 1))
+        return (
+            f"Votre message contient plusieurs numéros : {options}. Lequel est {label} ? "
+            f"Répondez {choices}, ou NON si aucun."
+        )
     if len(refs) == 1:
         return f"J'ai lu {label} ainsi : {refs[0]}. Est-ce exact ? Répondez OUI ou NON."
     options = " ; ".join(f"{index}) {ref}" for index, ref in enumerate(refs, start=1))

@@ -183,8 +183,10 @@ def parse_mobile(text: str) -> ContactCheck:
     if found:
         best = found[0]
         others = found[1:]
-        if any(end <= best[2] or start >= best[3] for _v, _s, start, end in others):
-            return ContactCheck(None, "ambiguous")
+        apart = [item for item in others if item[3] <= best[2] or item[2] >= best[3]]
+        if apart:  # two numbers: the person chooses
+            given = tuple(dict.fromkeys(item[0] for item in [best, *apart]))
+            return ContactCheck(None, "ambiguous", given[:_MAX_PROPOSALS])
         if not others:
             return ContactCheck(best[0], None)
         tied = tuple(item[0] for item in found if item[1] == best[1])

@@ -44,7 +44,8 @@ class NirCheck:
     error: str | None
     proposal: str | None = None
     #: With "unsure", the readings offered to the person (the likeliest first); more than
-    #: one when nothing tells them apart, and the person then chooses.
+    #: one when nothing tells them apart, and the person then chooses. With "several", the
+    #: NIRs the message holds, to choose from.
     proposals: tuple[str, ...] = ()
 
 
@@ -158,8 +159,10 @@ def _decide(found: list[_Found]) -> NirCheck | None:
     if len(found) == 1:
         return NirCheck(found[0].value, None)
     best = found[0]
-    if any(item.end <= best.start or item.start >= best.end for item in found[1:]):
-        return NirCheck(None, "several")  # two numbers given: ask which one
+    apart = [item for item in found[1:] if item.end <= best.start or item.start >= best.end]
+    if apart:  # two numbers given: ask which one
+        given = tuple(dict.fromkeys(item.value for item in [best, *apart]))
+        return NirCheck(None, "several", None, given[:MAX_PROPOSALS])
     tied = tuple(item.value for item in found if item.score == best.score)[:MAX_PROPOSALS]
     return NirCheck(None, "unsure", best.value, tied)
 

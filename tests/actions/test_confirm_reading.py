@@ -114,3 +114,22 @@ def test_a_birth_date_given_with_the_nir_is_kept_for_later() -> None:
         tracker("1 85 05 78 006 084 91 et je suis né le 3 mars en 1985", requested="nir"),
     )
     assert slots["nir"] and slots["birth_date"] == "1985-03-03"
+
+
+def test_two_nirs_in_one_message_the_person_chooses() -> None:
+    slots, texts, _ = run(
+        ValidateIdentityForm(),
+        tracker(
+            "1 85 05 78 006 084 91 ou peut-être 2 95 10 99 126 111 93",
+            requested="nir",
+            provisional_code="ABCDEFGHJK23",
+        ),
+    )
+    assert slots["nir"] is None and slots["requested_slot"] == "confirm_nir"
+    shown, _ = show_values(texts[0], lambda r: runtime().vault.get(r, CONVERSATION))
+    assert "plusieurs numéros" in shown and "2) 2 95 10 99 126 111 93" in shown
+    slots, _, _ = run(
+        ValidateIdentityForm(),
+        answer("2", texts[0], "confirm_nir", provisional_code="ABCDEFGHJK23"),
+    )
+    assert runtime().vault.get(slots["nir"], CONVERSATION) == "295109912611193"

@@ -85,7 +85,8 @@ def test_valid_nirs(text: str, value: str) -> None:
     ],
 )
 def test_invalid_nirs(text: str, error: str) -> None:
-    assert check_nir(text) == NirCheck(None, error)
+    check = check_nir(text)
+    assert (check.value, check.error) == (None, error)
 
 
 def test_every_error_is_documented() -> None:

@@ -83,3 +83,14 @@ def test_an_unsure_nir_is_vaulted_whole_at_the_nir_step(vault) -> None:  # type:
     check = check_nir(vault.get(ref, "conversation") or "")
     assert check.error == "unsure" and check.proposals == ("198101805786012",)
     assert "057" not in redacted.display and "cinquante" not in redacted.display
+
+
+def test_two_values_are_offered_to_choose_from() -> None:
+    assert check_nir("1 85 05 78 006 084 91 ou bien 2 95 10 99 126 111 93").proposals == (
+        "185057800608491",
+        "295109912611193",
+    )
+    assert parse_mobile("06 12 34 56 78 ou 07 56 12 34 56").proposals == (
+        "+33612345678",
+        "+33756123456",
+    )
