@@ -28,10 +28,12 @@ class NirField:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = latest_text(tracker)
-        ref = ref_of_kind(text, "nir")
-        if ref:
-            return {"nir": ref}
+        refs = [ref for ref in find_refs(text) if ref_kind(ref) == "nir"]
+        if refs:
+            return {"nir": " ".join(refs)}  # two NIRs: the validator asks which one
         spans = find_nir_spans(text)
+        if len(spans) > 1:
+            return {"nir": " ou ".join(text[start:end] for start, end in spans)}
         if spans:
             start, end = spans[0]
             return {"nir": text[start:end]}
@@ -44,7 +46,11 @@ class NirField:
     def validate_nir(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        real = self.reveal(tracker, value)
+        refs = find_refs(str(value))
+        if len(refs) > 1:
+            real = " ou ".join(self.reveal(tracker, ref) or "" for ref in refs)
+        else:
+            real = self.reveal(tracker, value)
         check = check_nir(real or "")
         if check.error in ("unsure", "several") and check.proposals:
             # several valid NIRs fit the words, or two were given: the person says which
