@@ -394,15 +394,6 @@ def likeliest(span: NumberSpan) -> Reading:
     return Reading(tuple(groups), 0, tuple(ends) or (len(span.atoms),))
 
 
-def group_cuts(reading: Reading) -> set[int]:
-    """Cumulative lengths where the reading's groups end: {1, 3, 5} for 1 85 05."""
-    cuts, total = set(), 0
-    for group in reading.groups:
-        total += len(group)
-        cuts.add(total)
-    return cuts
-
-
 def crossings(reading: Reading, printed: tuple[int, ...]) -> int:
     """How many groups straddle a boundary of the printed groups (`printed`: cumulative ends,
     e.g. (1, 3, 5, 7, 10, 13, 15) for a NIR): 0 when the person said the printed groups."""
