@@ -27,6 +27,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import answer_question, is_question
 from actions.runtime import runtime
 from bot import replies
+from bot.confirmation import CONFIRM_PREFIX
 
 #: Fields of the screens before the decision, already checked by the backend once it is past.
 VERIFIED_BEFORE_DECISION = {
@@ -97,7 +98,31 @@ class StepFormValidator(FormValidationAction, ABC):
         if requested is None:
             # Form activation: take whatever the opening message already carries.
             return await super().run(dispatcher, tracker, domain)
+        if requested.startswith(CONFIRM_PREFIX):
+            # A value read back for confirmation (actions/confirm_reading.py).
+            from actions.confirm_reading import resolve_confirmation
 
+            if self.leaves_form(latest_intent(tracker), tracker):
+                return []
+            answered = resolve_confirmation(
+                dispatcher, tracker, requested, lambda *args: self.accept_reading(tracker, *args)
+            )
+            if answered is not None:
+                return answered
+            requested = requested[len(CONFIRM_PREFIX) :]  # a new answer to the field itself
+            tracker.slots["requested_slot"] = requested
+            again = [SlotSet("requested_slot", requested)]
+            return again + await self._answer(dispatcher, tracker, domain, requested)
+        return await self._answer(dispatcher, tracker, domain, requested)
+
+    async def _answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        requested: str,
+    ) -> list[EventType]:
+        """The message answers the field `requested` (or says something else)."""
         intent = latest_intent(tracker)
         if tracker.get_slot("correction_pending"):
             return await self._resolve_correction(dispatcher, tracker, domain, requested)
@@ -125,7 +150,20 @@ class StepFormValidator(FormValidationAction, ABC):
         dispatcher.utter_message(text=hint)
         return [SlotSet(requested, None)] + self._count_failure(dispatcher, tracker)
 
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        """No next field while a value waits for its confirmation (forms with their own
+        `required_slots` would otherwise ask the next one)."""
+        if str(tracker.slots.get("requested_slot") or "").startswith(CONFIRM_PREFIX):
+            return None
+        return await super().next_requested_slot(dispatcher, tracker, domain)
+
     # -- hooks -------------------------------------------------------------------------------
+    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+        """The slots for `value`, read back and confirmed by the person at `field`."""
+        return {field: value}
+
     def leaves_form(self, intent: str, tracker: Tracker) -> bool:
         """Intents for which the form steps aside, so that a rule takes over."""
         return intent in LEAVE_FORM_INTENTS

@@ -9,7 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.confirm_reading import ask_to_confirm
 from actions.form_base import latest_text
+from actions.runtime import runtime
 from bot import replies
 from bot.nir import check_nir, find_nir_spans, mask_nir
 from bot.vault import find_refs, ref_kind
@@ -26,10 +28,12 @@ class NirField:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = latest_text(tracker)
-        ref = ref_of_kind(text, "nir")
-        if ref:
-            return {"nir": ref}
+        refs = [ref for ref in find_refs(text) if ref_kind(ref) == "nir"]
+        if refs:
+            return {"nir": " ".join(refs)}  # two NIRs: the validator asks which one
         spans = find_nir_spans(text)
+        if len(spans) > 1:
+            return {"nir": " ou ".join(text[start:end] for start, end in spans)}
         if spans:
             start, end = spans[0]
             return {"nir": text[start:end]}
@@ -42,9 +46,27 @@ class NirField:
     def validate_nir(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        real = self.reveal(tracker, value)
+        refs = find_refs(str(value))
+        if len(refs) > 1:
+            real = " ou ".join(self.reveal(tracker, ref) or "" for ref in refs)
+        else:
+            real = self.reveal(tracker, value)
         check = check_nir(real or "")
+        if check.error in ("unsure", "several") and check.proposals:
+            # several valid NIRs fit the words, or two were given: the person says which
+            return {"nir_masked": None} | ask_to_confirm(
+                dispatcher, tracker, "nir", check.proposals, "nir", check.error == "several"
+            )
         if check.error:
             dispatcher.utter_message(text=replies.NIR_ERRORS[check.error])
             return {"nir": None, "nir_masked": None}
+        if real != check.value:  # keep the NIR as read, not the words it was said in
+            value = runtime().vault.put("nir", check.value, self.conversation_id(tracker))
         return {"nir": value, "nir_masked": mask_nir(check.value)}
+
+    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+        """A NIR read back and confirmed: kept in the vault, like any NIR."""
+        if field != "nir":
+            return super().accept_reading(tracker, field, value)  # type: ignore[misc]
+        ref = runtime().vault.put("nir", value, tracker.sender_id)
+        return {"nir": ref, "nir_masked": mask_nir(value)}

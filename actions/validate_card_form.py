@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.confirm_reading import ask_to_confirm
 from actions.form_base import StepFormValidator, entity_values, latest_text
 from bot import replies
 from bot.card import CARD_TYPES, check_serial, parse_card_type
@@ -42,9 +43,16 @@ class ValidateCardForm(StepFormValidator):
     async def extract_card_serial(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "card_serial":
-            return {}
         text = latest_text(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if requested == "card_type" and sum(c.isdigit() for c in text) >= 8:
+            # "avec photo, le numéro de série c'est …": the serial is kept for its turn
+            card_type = parse_card_type(text) or tracker.get_slot("card_type")
+            if card_type and check_serial(text, card_type).value:
+                return {"card_serial": text}
+            return {}
+        if requested != "card_serial":
+            return {}
         if any(ref.startswith("secretnir") for ref in find_refs(text)):
             return {"card_serial": "looks_like_nir"}
         if sum(c.isdigit() for c in text) >= 4 or check_serial(text, "without_photo").value:
@@ -66,6 +74,11 @@ class ValidateCardForm(StepFormValidator):
             dispatcher.utter_message(text=replies.SERIAL_ERRORS["looks_like_nir"])
             return {"card_serial": None}
         check = check_serial(str(value), card_type or "without_photo")
+        if check.error in ("unsure", "several") and check.proposals:
+            several = check.error == "several"
+            return ask_to_confirm(
+                dispatcher, tracker, "card_serial", check.proposals, "tok", several
+            )
         if check.error:
             dispatcher.utter_message(text=replies.serial_error(check.error, card_type))
             return {"card_serial": None}

@@ -20,6 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.confirm_reading import ask_to_confirm
 from actions.form_base import (
     VERIFIED_BEFORE_DECISION,
     StepFormValidator,
@@ -28,7 +29,7 @@ from actions.form_base import (
     literal_bool_answer,
 )
 from bot import replies
-from bot.contact_details import parse_mobile
+from bot.contact_details import national_pairs, parse_mobile
 from bot.dictated_email import read_email, spell_email
 from bot.french_numbers import strip_accents
 
@@ -149,7 +150,9 @@ class ValidateContactForm(StepFormValidator):
             return {"new_contact": text}  # OUI / NON to the address spelled back
         if field == "email" and ("@" in text or "arobase" in text.lower()):
             return {"new_contact": text}
-        if field == "mobile" and sum(c.isdigit() for c in text) >= 4:
+        if field == "mobile" and (
+            sum(c.isdigit() for c in text) >= 4 or parse_mobile(text).error == "unsure"
+        ):
             return {"new_contact": text}
         if _typed_value(text, field or "mobile"):
             return {"new_contact": text}
@@ -163,10 +166,21 @@ class ValidateContactForm(StepFormValidator):
             return self._validate_new_email(str(value), dispatcher, tracker)
         check = parse_mobile(str(value))
         errors = replies.MOBILE_ERRORS
+        if check.error in ("unsure", "ambiguous") and check.proposals:
+            # several valid mobiles fit the words, or two were given: the person says
+            shown = [national_pairs(proposal) for proposal in check.proposals]
+            several = check.error == "ambiguous"
+            return ask_to_confirm(dispatcher, tracker, "new_contact", shown, "tok", several)
         if check.value is None:
             dispatcher.utter_message(text=errors.get(check.error or "", errors["empty"]))
             return {"new_contact": None}
         return {"new_contact": check.value}
+
+    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+        """A mobile read back ("06 30 85 12 34") and confirmed: stored as E.164."""
+        if field == "new_contact":
+            return {"new_contact": parse_mobile(value).value}
+        return super().accept_reading(tracker, field, value)
 
     def validate_contact_change(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

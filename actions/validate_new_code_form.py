@@ -30,9 +30,11 @@ class ValidateNewCodeForm(NirField, StepFormValidator):
     async def extract_birth_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "birth_date":
-            return {}
         text = latest_text(tracker)
+        if tracker.get_slot("requested_slot") != "birth_date":
+            # A date given with the NIR ("… et je suis né le 3 mars 1985") is kept for later.
+            found = parse_birth_date(text) if DATE_HINT.search(text) else None
+            return {"birth_date": text} if found and found.value else {}
         if ref_of_kind(text, "nir"):
             return {}
         check = parse_birth_date(text)

@@ -50,10 +50,12 @@ _ISO_RE = re.compile(
 _COMPACT_RE = re.compile(
     r"(?<![0-9])(?P<day>[0-9]{2})(?P<month>[0-9]{2})(?P<year>[0-9]{4}|[0-9]{2})(?![0-9])"
 )
-_WORDED_RE = re.compile(rf"{_DAY}\s*(?:-\s*)?{_MONTH_WORD}\s*[-,]?\s*{_YEAR}")
+# "3 mars 1985", "3-mars-85", "3 mars, 1985", "le 3 mars en 1985", "3 mars de l'année 1985".
+_IN_YEAR = r"(?:(?:en|de l'annee|de l annee|annee)\s+)?"
+_WORDED_RE = re.compile(rf"{_DAY}\s*(?:-\s*)?{_MONTH_WORD}\s*[-,]?\s*{_IN_YEAR}{_YEAR}")
 # Something like a date that lacks a part: "3 mars", "mars 1985", "03/03".
 _WORDED_NO_YEAR_RE = re.compile(rf"{_DAY}\s*{_MONTH_WORD}")
-_NO_DAY_RE = re.compile(rf"{_MONTH_WORD}\s+{_YEAR}")
+_NO_DAY_RE = re.compile(rf"{_MONTH_WORD}\s+{_IN_YEAR}{_YEAR}")
 _NUMERIC_NO_YEAR_RE = re.compile(r"(?<![0-9])[0-9]{1,2}\s*/\s*[0-9]{1,2}(?![0-9/])")
 
 _ORDINAL_RE = re.compile(r"(?<![0-9])1\s?(?:er|ere|re|ier|°)(?![^\W\d_])")

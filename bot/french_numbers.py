@@ -43,7 +43,17 @@ _TENS = {
     "octante",
     "nonante",
 }
-_TENS_BEFORE_ET = {"vingt", "trente", "quarante", "cinquante", "soixante"}
+_TENS_BEFORE_ET = {
+    "vingt",
+    "trente",
+    "quarante",
+    "cinquante",
+    "soixante",
+    "septante",
+    "huitante",
+    "octante",
+    "nonante",
+}
 _SCALES = {"cent", "cents", "mille", "mil"}
 _REPEATERS = {"double": 2, "triple": 3}
 _ZERO_COUNTS = {"deux": 2, "trois": 3, "quatre": 4}
@@ -88,12 +98,26 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     return spans if text else []
 
 
+def _unchanged(text: str) -> bool:
+    """True when `_normalize_cluster` would leave every character as it is."""
+    if text.isascii():
+        return text.isprintable()
+    return (
+        text.isprintable()
+        and unicodedata.is_normalized("NFKC", text)
+        and not any(char.isdecimal() and not char.isascii() for char in text)
+        and not any(unicodedata.category(char) == "Co" for char in text)
+    )
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     """Like `normalize_characters`, plus where each output character came from in `text`.
 
     Returns (normalized, starts, ends): normalized[i] comes from text[starts[i]:ends[i]], so a
     span found in the normalized text maps back to (starts[s], ends[e - 1]) in the original.
     """
+    if _unchanged(text):  # nothing to change: the common case, fast
+        return text, list(range(len(text))), list(range(1, len(text) + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

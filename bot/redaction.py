@@ -96,7 +96,9 @@ def _find_secrets(text: str, step: str | None) -> list[_Secret]:
         for run in find_number_runs(text, corsica=True):
             digits = sum(char.isdigit() for char in run.digits)
             has_valid = any(
-                run.start <= match.start and match.end <= run.end and check_nir(match.value).value
+                run.start <= match.start
+                and match.end <= run.end
+                and check_nir(match.value).error in (None, "unsure")
                 for match in nir_matches
             )
             if digits >= NIR_STEP_MIN_DIGITS and not has_valid:

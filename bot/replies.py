@@ -16,6 +16,8 @@ NIR_ERRORS = {
     "too_long": "Ce numéro de sécurité sociale est trop long : il faut 15 chiffres exactement.",
     "bad_format": "Ce numéro ne ressemble pas à un numéro de sécurité sociale (15 chiffres, commençant par 1 ou 2).",
     "bad_key": "La clé de ce numéro (les 2 derniers chiffres) ne correspond pas : un chiffre est sans doute erroné. Vérifiez-le sur votre carte Vitale.",
+    "unsure": "Je ne suis pas sûr d'avoir bien lu ce numéro. Écrivez-le en chiffres, par exemple 1 85 05 78 006 084 91.",
+    "several": "Votre message contient deux numéros de sécurité sociale. Écrivez seulement le vôtre.",
 }
 
 CODE_ERRORS = {
@@ -31,6 +33,8 @@ SERIAL_ERRORS = {
     "too_short": "Ce numéro de série est trop court.",
     "too_long": "Ce numéro de série est trop long.",
     "looks_like_nir": "Ceci ressemble à votre numéro de sécurité sociale. Il faut ici le numéro de série de la carte, un autre numéro.",
+    "unsure": "Je ne suis pas sûr d'avoir bien lu ce numéro de série. Écrivez-le en chiffres.",
+    "several": "Votre message contient deux numéros. Écrivez seulement le numéro de série de la carte.",
 }
 
 SERIAL_LENGTH_HINT = {
@@ -73,6 +77,7 @@ MOBILE_ERRORS = {
     "too_long": "Ce numéro a un chiffre de trop : un mobile a 10 chiffres, par exemple 06 12 34 56 78.",
     "not_mobile": "Ce numéro n'est pas un mobile : le code est envoyé par SMS. Écrivez un numéro en 06 ou 07.",
     "ambiguous": "Votre message contient deux numéros. Écrivez seulement le nouveau mobile.",
+    "unsure": "Je ne suis pas sûr d'avoir bien lu ce numéro. Écrivez-le en chiffres, par exemple 06 12 34 56 78.",
 }
 
 EMAIL_ERRORS = {

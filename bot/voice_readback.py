@@ -46,7 +46,9 @@ def read_back_for(step: str, given: str) -> ReadBack | None:
 
 
 def _nir(given: str) -> ReadBack | None:
-    value = check_nir(given).value
+    check = check_nir(given)
+    # Several valid readings: the likeliest is read back, and the caller confirms or not.
+    value = check.value or (check.proposals[0] if check.error == "unsure" else None)
     if not value:
         return None
     return ReadBack(value, [digits_spoken(g) for g in nir_groups(value)], "nir")
@@ -54,7 +56,9 @@ def _nir(given: str) -> ReadBack | None:
 
 def _serial(given: str) -> ReadBack | None:
     digits = re.sub(r"\D", "", spoken_to_digits(given))
-    value = check_serial(given, "without_photo").value or (digits if len(digits) == 11 else None)
+    check = check_serial(given, "without_photo")
+    proposal = check.proposals[0] if check.error == "unsure" else None
+    value = check.value or proposal or (digits if len(digits) == 11 else None)
     if not value:
         return None
     return ReadBack(value, [digits_spoken(g) for g in serial_groups(value)])
@@ -86,7 +90,8 @@ def _one_time_code(given: str) -> ReadBack | None:
 
 
 def _mobile(given: str) -> ReadBack | None:
-    value = parse_mobile(given).value
+    check = parse_mobile(given)
+    value = check.value or (check.proposals[0] if check.error == "unsure" else None)
     if not value or not value.startswith("+33"):
         return None
     national = "0" + value[3:]

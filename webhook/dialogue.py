@@ -31,6 +31,7 @@ from typing import Any
 import requests
 from redis.exceptions import LockError
 
+from bot.confirmation import show_values
 from bot.french_numbers import normalize_characters
 from bot.jsonlog import bind_conversation
 from bot.redaction import redact
@@ -175,9 +176,15 @@ class Dialogue:
             logger.error("action server down during a turn of %s", conversation_id)
             return self._apologise(conversation_id, ACTIONS_DOWN)
         replies += self._sync_state(conversation_id, record)
-        for reply in replies:
-            self.conversations.append(conversation_id, "bot", reply)
-        return replies
+        # A value read back for confirmation travels as a ref: shown here, masked in the
+        # transcript (bot/confirmation.py).
+        shown = [
+            show_values(reply, lambda ref: self.vault.get(ref, conversation_id))
+            for reply in replies
+        ]
+        for _person, kept in shown:
+            self.conversations.append(conversation_id, "bot", kept)
+        return [person for person, _kept in shown]
 
     def _apologise(self, conversation_id: str, apology: str) -> list[str]:
         """A fault: the person is told, and the conversation joins the advisors' queue."""

@@ -80,17 +80,27 @@ def test_valid_nirs(text: str, value: str) -> None:
         ("2 53 07 2C 073 004 43", "bad_format"),
         ("2 53 07 A2 073 004 43", "bad_format"),
         ("je ne sais pas", "bad_format"),
-        ("1 85 05 78 006 084 91 et 2 95 10 99 126 111 93", "bad_format"),
+        # two NIRs: the person is asked which one (issue 13)
+        ("1 85 05 78 006 084 91 et 2 95 10 99 126 111 93", "several"),
     ],
 )
 def test_invalid_nirs(text: str, error: str) -> None:
-    assert check_nir(text) == NirCheck(None, error)
+    check = check_nir(text)
+    assert (check.value, check.error) == (None, error)
 
 
 def test_every_error_is_documented() -> None:
     from bot.nir import NIR_ERRORS
 
-    assert set(NIR_ERRORS) == {"empty", "too_short", "too_long", "bad_format", "bad_key"}
+    assert set(NIR_ERRORS) == {
+        "empty",
+        "too_short",
+        "too_long",
+        "bad_format",
+        "bad_key",
+        "unsure",
+        "several",
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,96 @@
+"""A value read back for confirmation, inside any form (see bot/confirmation.py).
+
+`ask_to_confirm` is called by a field's validator when the words allow several valid values:
+the candidates go to the vault, the question shows their refs, and the form's
+`requested_slot` becomes "confirm_<field>" (no response exists for it, so Rasa asks nothing
+more). `resolve_confirmation`, called by `StepFormValidator.run` on the next message, takes
+OUI (or the number of a candidate), NON (the field is asked again), or a new answer (read as
+an answer to the field).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.form_base import as_bool_answer, latest_text
+from actions.runtime import runtime
+from bot.confirmation import CONFIRM_PREFIX, confirm_question, refs_in
+
+ASKED_AGAIN = "D'accord. Redonnez-le, de préférence en chiffres."
+
+
+def ask_to_confirm(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    field: str,
+    proposals: tuple[str, ...] | list[str],
+    kind: str,
+    several: bool = False,
+) -> dict[str, Any]:
+    """Asks the person to confirm the likeliest reading (or choose among `proposals`, also
+    when the message held `several` values); the slots a validator returns: the field stays
+    empty until the answer."""
+    vault = runtime().vault
+    refs = [vault.put(kind, value, tracker.sender_id) for value in proposals]
+    dispatcher.utter_message(text=confirm_question(field, refs, several))
+    return {field: None, "requested_slot": CONFIRM_PREFIX + field}
+
+
+def pending_refs(tracker: Tracker) -> list[str]:
+    """The refs of the read-back question the person is answering: in the bot's messages
+    since their previous message."""
+    refs: list[str] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            refs = refs_in(event.get("text") or "") + refs
+    return refs
+
+
+def chosen(tracker: Tracker, count: int) -> int | None:
+    """Which candidate the answer picks (0-based), -1 for NON, None when it does not say."""
+    text = latest_text(tracker).strip().lower().rstrip(" .!")
+    if count > 1:
+        number = re.fullmatch(r"(?:le |la |num[eé]ro |choix )?(\d)", text)
+        if number and 1 <= int(number.group(1)) <= count:
+            return int(number.group(1)) - 1
+        answer = as_bool_answer(tracker) if text not in ("1", "2") else None
+        return -1 if answer is False else None
+    answer = as_bool_answer(tracker)
+    if answer is None:
+        return None
+    return 0 if answer else -1
+
+
+def resolve_confirmation(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    requested: str,
+    accept: Callable[[str, str], dict[str, Any]],
+) -> list[EventType] | None:
+    """The answer to a read-back: events, or None when the message is not an answer to it
+    (the caller then reads it as an answer to the field itself)."""
+    field = requested[len(CONFIRM_PREFIX) :]
+    refs = pending_refs(tracker)
+    pick = chosen(tracker, len(refs)) if refs else -1
+    if pick is None:
+        return None
+    vault = runtime().vault
+    values = [vault.get(ref, tracker.sender_id) for ref in refs]
+    for ref in refs:  # the question is answered: `accept` stores what it keeps
+        vault.delete(ref)
+    if pick < 0 or values[pick] is None:
+        dispatcher.utter_message(text=ASKED_AGAIN)
+        return [SlotSet(field, None), SlotSet("requested_slot", field)]
+    slots = accept(field, values[pick] or "")
+    return [SlotSet(name, value) for name, value in slots.items()] + [SlotSet("failed_attempts", 0)]
