@@ -160,15 +160,23 @@ def logout():  # type: ignore[no-untyped-def]
 @blueprint.get("/conversations")
 @requires_advisor
 def conversations():  # type: ignore[no-untyped-def]
+    """The whole queue (from its index, complete at any volume), the conversations taken over
+    (an advisor's own; all of them for a supervisor, who also sees the most recent others)."""
     store = console().services.conversations
     advisor = me()
-    records = [r for r in store.records(store.recent_ids()) if visible(r, advisor)]
     queue = sorted(
-        (r for r in records if r.get("state") == "waiting"),
+        (r for r in store.records(store.ids_in_state("waiting")) if r.get("state") == "waiting"),
         key=lambda r: r.get("waiting_since") or r.get("updated_at", ""),
     )
-    others = [r for r in records if r.get("state") != "waiting"]  # most recent first
-    return jsonify([summary(r) for r in queue + others])
+    candidates = store.records(store.ids_in_state("advisor"))
+    if advisor.is_supervisor:
+        candidates += store.records(store.recent_ids())
+    others: dict[str, dict[str, str]] = {}
+    for record in candidates:
+        if record.get("state") != "waiting" and visible(record, advisor):
+            others.setdefault(record["id"], record)
+    rest = sorted(others.values(), key=lambda r: r.get("updated_at", ""), reverse=True)
+    return jsonify([summary(r) for r in queue + rest])
 
 
 @blueprint.get("/conversations/<conversation_id>")
