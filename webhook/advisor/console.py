@@ -10,6 +10,7 @@ from webhook.advisor.accounts import AdvisorAccounts
 from webhook.advisor.audit import AuditLog
 from webhook.advisor.handoff import Handoff
 from webhook.advisor.hours import Clock, HelplineHours
+from webhook.advisor.login_guard import LoginGuard
 from webhook.advisor.sessions import SessionStore
 from webhook.services import Services
 
@@ -19,6 +20,7 @@ class Console:
     clock: Clock
     hours: HelplineHours
     accounts: AdvisorAccounts
+    login_guard: LoginGuard
     sessions: SessionStore
     audit: AuditLog
     handoff: Handoff
@@ -30,6 +32,7 @@ class Console:
             clock=clock,
             hours=HelplineHours(clock),
             accounts=AdvisorAccounts(services.redis, services.vault, clock),
+            login_guard=LoginGuard(services.redis),
             sessions=SessionStore(services.redis, clock),
             audit=AuditLog(services.redis, clock),
             handoff=Handoff(services),
