@@ -52,3 +52,19 @@ def test_the_indexes_follow_every_change_of_state(app: Flask, redis_client: redi
     redis_client.delete(f"conv:{third}")
     assert store.ids_in_state("waiting") == []
     assert redis_client.zcard("conv:queue") == 0
+
+
+def test_conversations_waiting_before_the_index_existed_are_indexed_once(
+    app: Flask, redis_client: redis.Redis
+) -> None:
+    from webhook.advisor.handoff import INDEXES_BUILT, index_existing_conversations
+
+    store = app.extensions["mes"].conversations
+    waiting = open_conversation(app, "+33611111111")
+    taken = open_conversation(app, "+33622222222", state="advisor")
+    open_conversation(app, "+33633333333", state="bot")
+    redis_client.delete("conv:queue", "conv:taken", INDEXES_BUILT)  # as before the upgrade
+    assert index_existing_conversations(store, batch=1) == 2
+    assert store.ids_in_state("waiting") == [waiting]
+    assert store.ids_in_state("advisor") == [taken]
+    assert index_existing_conversations(store) == 0  # once per Redis
