@@ -1,17 +1,26 @@
 """The assistant's own throttles on identity checks, on top of the backend's per-NIR lockout.
 
 An attacker who tries many NIRs (or many codes for many NIRs) from one phone never trips the
-per-NIR lockout, so failed checks are also counted per conversation, per caller (an HMAC of the
-phone number, the same on SMS and voice, sent by the webhook as Rasa metadata) and overall (a
-burst of failures across everyone, e.g. a botnet). Over a limit, checks are refused before the
-backend is asked, with the backend's own `identity_locked` refusal, so the person hears the
-same answer as for a locked NIR. Only failures count: unknown NIR and wrong code are one
-outcome (`identity_mismatch`), so this says nothing about which it was. Counters live in Redis
-under `throttle:` keys that expire on their own (fixed windows).
+per-NIR lockout, so failed checks are also counted per conversation and per caller (an HMAC of
+the phone number, the same on SMS and voice, sent by the webhook as Rasa metadata; every withheld
+number shares one caller key, `bot/caller_id.py`, so hiding it never buys a fresh count). Over a
+limit, checks are refused before the backend is asked, with the backend's own `identity_locked`
+refusal, so the person hears the same answer as for a locked NIR, and is offered an advisor.
+
+A burst of failures across everyone (`overall`, e.g. a botnet) does not lock everyone out, which
+would hand a denial of service to whoever can fail 200 checks: it puts the service *under
+pressure* for a while, during which every conversation and caller gets a much smaller budget
+(`under_pressure`: one failure, then the advisor). People who type their code right pass as
+usual; an attacker gets one guess per conversation, and each costs a new conversation.
+
+Only failures count: unknown NIR and wrong code are one outcome (`identity_mismatch`), so this
+says nothing about which it was. Counters live in Redis under `throttle:` keys that expire on
+their own (fixed windows), each incremented with its expiry in one transaction.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,23 +31,28 @@ from actions.backend_client import BackendError, CodeRequest, IdentityOk
 from actions.runtime import runtime
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Limit:
-    """`failures` within `window` seconds lock the scope's key for `lockout` seconds."""
+    """`failures` within `window` seconds lock the scope's key for `lockout` seconds
+    (`under_pressure` failures while the service is under pressure). For the `overall` scope,
+    reaching `failures` puts the service under pressure for `lockout` seconds instead."""
 
     scope: str
     failures: int
     window: int
     lockout: int
+    under_pressure: int | None = None
 
 
 LIMITS = (
-    Limit("conversation", failures=5, window=30 * 60, lockout=30 * 60),
-    Limit("caller", failures=10, window=60 * 60, lockout=60 * 60),
+    Limit("conversation", failures=5, window=30 * 60, lockout=30 * 60, under_pressure=1),
+    Limit("caller", failures=10, window=60 * 60, lockout=60 * 60, under_pressure=2),
     Limit("overall", failures=200, window=5 * 60, lockout=5 * 60),
 )
+PRESSURE_KEY = "throttle:idcheck:pressure"
 
 
 class IdentityGuard:
@@ -62,18 +76,31 @@ class IdentityGuard:
         left = [ttl for ttl in pipe.execute() if ttl and ttl > 0]
         return max(left) if left else None
 
+    def under_pressure(self) -> bool:
+        return bool(self.redis.exists(PRESSURE_KEY))
+
     def record_failure(self, conversation_id: str, caller: str) -> None:
         scoped = self._scoped(conversation_id, caller)
         pipe = self.redis.pipeline()
+        pipe.exists(PRESSURE_KEY)
         for limit, key in scoped:
             counter, _ = self._keys(limit, key)
             pipe.set(counter, 0, ex=limit.window, nx=True)  # a window opens with the first
             pipe.incr(counter)
-        counts = pipe.execute()[1::2]
+        results = pipe.execute()
+        pressure, counts = bool(results[0]), results[2::2]
         pipe = self.redis.pipeline()
         for (limit, key), count in zip(scoped, counts, strict=True):
-            if count >= limit.failures:
-                counter, lock = self._keys(limit, key)
+            counter, lock = self._keys(limit, key)
+            if limit.scope == "overall":
+                if count >= limit.failures:
+                    if not pressure:
+                        logger.warning("identity checks under pressure: %d failures", count)
+                    pipe.set(PRESSURE_KEY, b"1", ex=limit.lockout)
+                    pipe.delete(counter)
+                continue
+            budget = limit.under_pressure if pressure and limit.under_pressure else limit.failures
+            if count >= budget:
                 pipe.set(lock, b"1", ex=limit.lockout)
                 pipe.delete(counter)
         pipe.execute()

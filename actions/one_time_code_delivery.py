@@ -72,6 +72,8 @@ def send_one_time_code(
         return Delivery(False, shown, problem=replies.ONE_TIME_CODE_LOCKED, locked=True)
     except CodeThrottled as error:
         metrics.code_failed(purpose, f"throttled_{error.limit}")
+        if error.limit == "overall":
+            return Delivery(False, shown, problem=replies.ONE_TIME_CODE_BUSY)
         minutes = max(1, math.ceil(error.retry_after_seconds / 60))
         return Delivery(
             False, shown, problem=replies.ONE_TIME_CODE_THROTTLED.format(minutes=minutes)

@@ -185,12 +185,33 @@ OVERALL = RateLimit(1000, 60)
 VERIFY_PER_CONVERSATION = RateLimit(20, 3600)
 
 
+#: Counts one event in each window, in order, and stops at the first one over its limit: later
+#: limits (the overall one) are not charged for an event an earlier one (its destination,
+#: its NIR) refused, so hammering one destination never uses up everyone's budget. INCR and
+#: EXPIRE run together in the script: no counter is ever left without its expiry.
+_HIT_IN_ORDER = """
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 or redis.call('TTL', key) < 0 then
+    redis.call('EXPIRE', key, ARGV[2 * i - 1])
+  end
+  if count > tonumber(ARGV[2 * i]) then
+    return i
+  end
+end
+return 0
+"""
+
+
 class Throttles:
     """Fixed-window counters in Redis, under keyed hashes of what they count.
 
     Fixed windows (one counter per subject and window index) are enough here: they bound the
     rate to twice the limit at worst across a window edge, need one INCR per event, and
-    expire by themselves. Every attempt counts, refused ones included, so hammering does not pay.
+    expire by themselves. Every attempt counts against its own subject, refused ones included,
+    so hammering does not pay; the overall limit only counts what the others let through, and
+    it is a rate (its window is a minute), never a lockout: over it, people are told to retry
+    in a moment or ask for an advisor (`CodeThrottled.limit == "overall"`).
     """
 
     def __init__(
@@ -206,28 +227,28 @@ class Throttles:
         self._redis = redis_client
         self._key = derive_key(key, "throttle")
         self._clock = clock
+        self._hit_in_order = (
+            redis_client.register_script(_HIT_IN_ORDER) if redis_client is not None else None
+        )
         self.per_destination = per_destination
         self.per_nir = per_nir
         self.overall = overall
         self.verify_per_conversation = verify_per_conversation
 
     def _hit(self, checks: list[tuple[str, str, RateLimit]]) -> tuple[str, int] | None:
-        """Counts one event for every (name, subject, limit); the first limit exceeded, with
-        the seconds until its window ends, or None."""
+        """Counts one event for every (name, subject, limit) in order, up to the first limit
+        exceeded; that limit's name, with the seconds until its window ends, or None."""
         now = self._clock()
-        pipe = self._redis.pipeline(transaction=True)
-        windows = []
+        keys, args, windows = [], [], []
         for name, subject, limit in checks:
             index = int(now // limit.window_seconds)
-            redis_key = f"{_RATE_PREFIX}{name}:{_keyed_hash(self._key, name, subject)}:{index}"
-            pipe.incr(redis_key)
-            pipe.expire(redis_key, limit.window_seconds + 1)
+            keys.append(f"{_RATE_PREFIX}{name}:{_keyed_hash(self._key, name, subject)}:{index}")
+            args += [limit.window_seconds + 1, limit.max_count]
             windows.append((index + 1) * limit.window_seconds)
-        counts = pipe.execute()[::2]
-        for (name, _subject, limit), count, window_end in zip(checks, counts, windows, strict=True):
-            if int(count) > limit.max_count:
-                return name, _retry_after(window_end, now)
-        return None
+        exceeded = int(self._hit_in_order(keys=keys, args=args))
+        if not exceeded:
+            return None
+        return checks[exceeded - 1][0], _retry_after(windows[exceeded - 1], now)
 
     def hit_issue(self, destination: str, nir_hash: str | None = None) -> None:
         """Counts one code sent to `destination` (and for `nir_hash`); CodeThrottled when a

@@ -191,6 +191,11 @@ ONE_TIME_CODE_THROTTLED = (
     "Trop de codes ont été demandés pour ce numéro ou cette adresse. Réessayez dans {minutes} "
     "minutes, ou écrivez CONSEILLER."
 )
+#: The overall limit (many codes asked by everyone at once): a pause, never a refusal of all.
+ONE_TIME_CODE_BUSY = (
+    "Beaucoup de codes sont demandés en ce moment. Écrivez RENVOYER dans une minute, ou "
+    "CONSEILLER pour qu'un conseiller vous aide."
+)
 
 
 def one_time_code_not_received(channel: str, masked: str) -> str:

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, str] = {
     "VOICE_TTS_VOICE": "Polly.Lea-Neural",
     "TURN_DEADLINE_SECONDS": "10",
     "BACKEND_TIMEOUT_SECONDS": "15",
+    "TRUSTED_PROXIES": "0",
 }
 
 
@@ -108,11 +109,20 @@ class Settings:
     #: how long the actions wait for the backend (longer than a turn's deadline: a slow
     #: answer still arrives, by a later message, instead of a retry that would do it twice)
     backend_timeout_seconds: float = 15.0
+    #: reverse proxies in front of the webhook whose X-Forwarded-For / -Proto are believed (0:
+    #: none, the TCP peer is the client); the audit and the login limiter use that address
+    trusted_proxies: int = 0
 
     @property
     def local_outbox(self) -> bool:
         """True when SMS or e-mail may land in the local outbox (no Twilio or no SMTP)."""
         return not self.twilio_configured or not self.smtp_host
+
+    @property
+    def local_mode(self) -> bool:
+        """No Twilio account: nothing reaches a real phone, and the simulator exists
+        (CONTRACT.md). An outbox alone (Twilio without SMTP) is not local mode."""
+        return not self.twilio_configured
 
     @property
     def twilio_configured(self) -> bool:
@@ -153,4 +163,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         voice_tts_voice=env["VOICE_TTS_VOICE"],
         turn_deadline_seconds=float(env["TURN_DEADLINE_SECONDS"]),
         backend_timeout_seconds=float(env["BACKEND_TIMEOUT_SECONDS"]),
+        trusted_proxies=max(0, int(env["TRUSTED_PROXIES"])),
     )

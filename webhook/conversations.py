@@ -19,10 +19,15 @@ from typing import Any
 
 import redis
 
+from bot.caller_id import WITHHELD, is_withheld
+from bot.keys import CONVERSATION_ID, derive_subkey
 from bot.masking import mask_mobile
 from bot.vault import Vault
 
 STATES = ("bot", "waiting", "advisor", "closed")
+#: Sorted sets of the conversations in a state advisors must always see, whatever the volume:
+#: waiting (scored by when they started waiting: the queue's order) and taken over.
+STATE_INDEX = {"waiting": "conv:queue", "advisor": "conv:taken"}
 
 
 def now_iso() -> str:
@@ -35,7 +40,10 @@ class ConversationStore:
     ) -> None:
         self.redis = client
         self.vault = vault
-        self.secret = (secret or "dev-only").encode()
+        # Its own key, derived from the master secret (`bot.keys`); opt-outs written under the
+        # master secret itself (before HKDF) are still honoured (`is_opted_out`).
+        self.secret = derive_subkey(secret or "dev-only", CONVERSATION_ID)
+        self._legacy_secret = (secret or "dev-only").encode()
         self.retention = retention_seconds
 
     # -- identity ------------------------------------------------------------------------------
@@ -47,8 +55,9 @@ class ConversationStore:
         return hmac.new(self.secret, address.encode(), hashlib.sha256).hexdigest()[:32]
 
     def caller_key(self, address: str) -> str:
-        """An opaque key of the person's number, the same for SMS and voice."""
-        return "k" + self._address_key(address)[:23]
+        """An opaque key of the person's number, the same for SMS and voice; one key for every
+        withheld number (`bot.caller_id`), so that hiding it never buys a fresh throttle."""
+        return "k" + self._address_key(WITHHELD if is_withheld(address) else address)[:23]
 
     # -- records -------------------------------------------------------------------------------
     def open(self, channel: str, address: str) -> str:
@@ -95,8 +104,29 @@ class ConversationStore:
         return record
 
     def update(self, conversation_id: str, **fields: str) -> None:
-        self.redis.hset(f"conv:{conversation_id}", mapping=fields)
+        pipe = self.redis.pipeline()
+        pipe.hset(f"conv:{conversation_id}", mapping=fields)
+        if "state" in fields:  # every change of state goes through here: keep the indexes
+            for state, index in STATE_INDEX.items():
+                if state == fields["state"]:
+                    pipe.zadd(index, {conversation_id: time.time()}, nx=True)
+                else:
+                    pipe.zrem(index, conversation_id)
+        pipe.execute()
         self._touch(conversation_id)
+
+    def ids_in_state(self, state: str) -> list[str]:
+        """Every conversation in `state` ("waiting": the whole queue, first come first),
+        forgetting those whose record expired meanwhile."""
+        index = STATE_INDEX[state]
+        ids = [i.decode() for i in self.redis.zrange(index, 0, -1)]
+        pipe = self.redis.pipeline()
+        for conversation_id in ids:
+            pipe.exists(f"conv:{conversation_id}")
+        gone = [i for i, alive in zip(ids, pipe.execute(), strict=True) if not alive]
+        if gone:
+            self.redis.zrem(index, *gone)
+        return [i for i in ids if i not in set(gone)]
 
     def address(self, conversation_id: str) -> str | None:
         token = self.redis.hget(f"conv:{conversation_id}", "address_enc")
@@ -116,7 +146,8 @@ class ConversationStore:
         """Deletes the record, the transcript and the id in the index (erasure on request)."""
         pipe = self.redis.pipeline()
         pipe.delete(f"conv:{conversation_id}", f"conv:{conversation_id}:transcript")
-        pipe.zrem("conv:index", conversation_id)
+        for index in ("conv:index", *STATE_INDEX.values()):
+            pipe.zrem(index, conversation_id)
         pipe.execute()
 
     def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
@@ -165,15 +196,20 @@ class ConversationStore:
         """True the first time a Twilio MessageSid (or CallSid+turn) is seen: Twilio retries."""
         return bool(self.redis.set(f"seen:{message_sid}", b"1", nx=True, ex=2 * 24 * 3600))
 
+    def _legacy_optout_key(self, address: str) -> str:
+        digest = hmac.new(self._legacy_secret, address.encode(), hashlib.sha256).hexdigest()
+        return f"optout:{digest[:32]}"
+
     def set_opted_out(self, address: str, opted_out: bool) -> None:
         key = f"optout:{self._address_key(address)}"
         if opted_out:
             self.redis.set(key, b"1")
         else:
-            self.redis.delete(key)
+            self.redis.delete(key, self._legacy_optout_key(address))
 
     def is_opted_out(self, address: str) -> bool:
-        return bool(self.redis.exists(f"optout:{self._address_key(address)}"))
+        keys = (f"optout:{self._address_key(address)}", self._legacy_optout_key(address))
+        return bool(self.redis.exists(*keys))
 
     def turn_lock(self, conversation_id: str, timeout: float = 60.0):  # type: ignore[no-untyped-def]
         """Serialises the turns of one conversation (two SMS at once are handled in order)."""

@@ -2,8 +2,9 @@
 
 Handled by the webhook before Rasa, the same on every channel (`Dialogue.handle` calls
 `ErasureFlow.turn`): the request is confirmed first (a "oui" erases, a "non" keeps everything),
-then the Rasa tracker, the conversation record and transcript, and the person's vault entries
-are deleted. Kept: the STOP opt-out (an HMAC of the number, needed to respect it), the
+then the Rasa tracker, the conversation record and transcript, the phone call's state
+(`voice:<id>`, which may hold a read-back), its password link, and the person's vault entries are
+deleted. Kept: the STOP opt-out (an HMAC of the number, needed to respect it), the
 identity-check throttles (they expire on their own; erasing them would reset an attacker's
 count) and the advisors' audit stream (opaque ids only). The activation itself lives in the
 national service: erasing the conversation does not undo it, and the person is told so.
@@ -24,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 #: Rasa's RedisTrackerStore keys: "tracker:" + sender id (endpoints.yml).
 TRACKER_KEY_PREFIX = "tracker:"
+#: The phone face's keys per conversation (`webhook/voice/state.py`, `webhook/voice/links.py`).
+CALL_STATE_PREFIX = "voice:"
+LINK_INDEX_PREFIX = "voicelink:conv:"
 
 CONFIRM = (
     "Voulez-vous supprimer cette conversation et tout ce que vous y avez donné (numéro de "
@@ -67,8 +71,12 @@ class ConversationEraser:
         self.conversations = conversations
 
     def erase(self, conversation_id: str) -> None:
+        link = self.redis.get(LINK_INDEX_PREFIX + conversation_id)  # digest of the live token
         pipe = self.redis.pipeline()
         pipe.delete(TRACKER_KEY_PREFIX + conversation_id)
+        pipe.delete(CALL_STATE_PREFIX + conversation_id, LINK_INDEX_PREFIX + conversation_id)
+        if link:
+            pipe.delete(f"voicelink:{link.decode() if isinstance(link, bytes) else link}")
         pipe.execute()
         self.conversations.forget(conversation_id)
         self.vault.forget_conversation(conversation_id)

@@ -240,3 +240,21 @@ def test_codes_sent_and_refused_are_counted_for_metrics() -> None:
     assert (
         sample("mes_codes_failed_total", kind="confirm_mobile", reason="wrong") == wrong_before + 1
     )
+
+
+def test_over_the_overall_limit_a_person_is_told_to_retry_or_ask_an_advisor() -> None:
+    """The overall limit is a pause for everyone, said as such (not "too many codes for this
+    number"), with the advisor offered; the runtime is rebuilt for every test."""
+    from bot import replies
+    from bot.one_time_codes import RateLimit
+
+    runtime().codes.throttles.overall = RateLimit(1, 60)
+    # Three sends: at least two fall in the same one-minute window, whatever the clock says.
+    deliveries = [
+        send_one_time_code("confirm_mobile", f"conversation-{n}", fresh_mobile()) for n in range(3)
+    ]
+    refused = [d for d in deliveries if not d.sent]
+    assert refused and deliveries[0].sent
+    for delivery in refused:
+        assert not delivery.locked
+        assert delivery.problem == replies.ONE_TIME_CODE_BUSY and "CONSEILLER" in delivery.problem

@@ -322,6 +322,32 @@ def test_throttle_overall(redis_client: redis.Redis, clock: FakeClock) -> None:
     codes.issue("confirm_mobile", "conv-10", "+33612345610")
 
 
+def test_one_hammered_destination_never_uses_up_the_overall_budget(
+    redis_client: redis.Redis, clock: FakeClock
+) -> None:
+    """Refused by its own destination's limit, a flood costs the overall limit nothing: the
+    others still get their codes."""
+    codes = make_codes(
+        redis_client, clock, per_destination=RateLimit(3, 3600), overall=RateLimit(10, 60)
+    )
+    clock.now = 60 * 28_333_334
+    refused = 0
+    for index in range(50):
+        try:
+            codes.issue("confirm_mobile", f"conv-{index}", MOBILE)
+        except CodeThrottled as error:
+            assert error.limit == "destination"
+            refused += 1
+    assert refused == 47
+    for index in range(7):  # 10 overall, 3 of them used by the hammered destination
+        codes.issue("confirm_mobile", f"other-{index}", f"+336987654{index:02d}")
+    with pytest.raises(CodeThrottled) as over:
+        codes.issue("confirm_mobile", "other-7", "+33698765407")
+    assert over.value.limit == "overall"
+    for key in redis_client.scan_iter("otc:rate:*"):
+        assert 0 < redis_client.ttl(key) <= 3601
+
+
 def test_throttled_issue_does_not_count_a_send(redis_client: redis.Redis, clock: FakeClock) -> None:
     codes = make_codes(redis_client, clock, per_destination=RateLimit(1, 3600))
     codes.issue("confirm_mobile", CONVERSATION, MOBILE)

@@ -54,3 +54,30 @@ class Backend:
 @pytest.fixture(scope="session")
 def backend(stack: Stack) -> Backend:
     return Backend(stack)
+
+
+@pytest.fixture(scope="session")
+def simulator_url(stack: Stack) -> Iterator[str]:
+    """The simulator on the real stack's Rasa, actions, backend and Redis.
+
+    The stack's own webhook has a Twilio account configured, so its simulator does not exist
+    (404, CONTRACT.md). The same webhook code in local mode (no Twilio account) is served here
+    on a loopback port, in this process: what the browser tests drive is the real simulator.
+    """
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from bot.settings import load_settings
+    from tests.fakes import free_port
+    from webhook import create_app
+
+    app = create_app(
+        load_settings({**stack.env, "TWILIO_ACCOUNT_SID": "", "TWILIO_FROM_NUMBER": ""})
+    )
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.extensions["mes"].redis.close()

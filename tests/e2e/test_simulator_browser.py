@@ -11,14 +11,14 @@ from tests.support.people import person, spaced
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 
-def test_a_person_texts_the_assistant_from_the_simulator(stack, backend) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_texts_the_assistant_from_the_simulator(simulator_url, backend) -> None:  # type: ignore[no-untyped-def]
     someone = person("without_photo")
     code = backend.create_insured(**someone)["provisional_code"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            page.goto(stack.webhook_url + "/")
+            page.goto(simulator_url + "/")
             expect(page.get_by_role("heading", name="Simulateur SMS")).to_be_visible()
             page.get_by_label("Votre numéro de téléphone").fill("+33611223344")
 

@@ -27,14 +27,14 @@ def say(page: Page, words: str) -> None:
     page.get_by_role("button", name="Dire", exact=True).click()
 
 
-def test_a_call_from_the_simulator_with_keypad_and_typed_speech(stack, backend) -> None:  # type: ignore[no-untyped-def]
+def test_a_call_from_the_simulator_with_keypad_and_typed_speech(simulator_url, backend) -> None:  # type: ignore[no-untyped-def]
     someone = person("with_photo")
     code = backend.create_insured(**someone)["provisional_code"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            page.goto(stack.webhook_url + "/")
+            page.goto(simulator_url + "/")
             page.get_by_label("Votre numéro de téléphone").fill(next_number())
             page.get_by_role("button", name="Appel téléphonique").click()
             expect(page.get_by_role("button", name="Appel téléphonique")).to_have_attribute(

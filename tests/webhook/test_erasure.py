@@ -7,6 +7,7 @@ import redis
 from flask import Flask
 
 from webhook.erasure import CONFIRM, ERASED, KEPT, is_erasure_request
+from webhook.voice.state import CallState
 
 
 @pytest.mark.parametrize(
@@ -25,18 +26,23 @@ def test_not_erasure_requests(text: str) -> None:
 
 
 def seeded(app: Flask, redis_client: redis.Redis) -> str:
-    """A conversation with a record, a transcript, a tracker and vault entries."""
+    """A conversation with a record, a transcript, a tracker, vault entries, and a phone call's
+    state and password link."""
     s = app.extensions["mes"]
     conversation_id = s.conversations.open("sms", "+33633333333")
     s.conversations.append(conversation_id, "person", "bonjour")
     s.vault.put("nir", "185057800608491", conversation_id)
     redis_client.set(f"tracker:{conversation_id}", b"enc1:...")
+    voice = app.extensions["voice"]
+    voice.call.states.save(conversation_id, CallState(mode="confirm", last={"lines": []}))
+    voice.links.issue(conversation_id)
     return conversation_id
 
 
 def keys_of(redis_client: redis.Redis, conversation_id: str) -> list[bytes]:
     found = [k for k in redis_client.scan_iter("*") if conversation_id.encode() in k]
     found += [k for k in redis_client.scan_iter("vault:secret*")]
+    found += [k for k in redis_client.scan_iter("voicelink:*")]
     if redis_client.zscore("conv:index", conversation_id) is not None:
         found.append(b"conv:index entry")
     return found

@@ -5,7 +5,9 @@ vault key: Redis alone does not give the second factor away), `role`, `first_nam
 person is told: "Un conseiller, Marie, prend le relais."), `created_at`, and `totp_last_step`,
 the last time-step used, so that a code seen once (over a shoulder, in a log) cannot be replayed.
 Failed logins are counted per username: 5 within 15 minutes lock that username for the rest of
-the 15 minutes, whatever is tried.
+the 15 minutes, whatever is tried. The count is reserved atomically before the password is
+hashed (`login_guard.Counters`), so concurrent attempts cannot all pass the check; the limiters
+per client address and overall, and the bound on hashes in flight, are in `login_guard.py`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.vault import Vault
 from webhook.advisor.hours import Clock
+from webhook.advisor.login_guard import Counters, LoginThrottled
 
 ROLES = ("advisor", "supervisor")
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
@@ -81,20 +84,13 @@ class LoginRefused(Exception):
         self.reason = reason
 
 
-class LoginThrottled(Exception):
-    """Too many failures for this username: nothing is checked until `retry_after` seconds."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"retry after {retry_after} s")
-        self.retry_after = retry_after
-
-
 class AdvisorAccounts:
     def __init__(self, client: redis.Redis, vault: Vault, clock: Clock) -> None:
         self.redis = client
         self.vault = vault
         self.clock = clock
         self._advance_step = client.register_script(_ADVANCE_STEP)
+        self._counters = Counters(client)
 
     @staticmethod
     def _key(username: str) -> str:
@@ -155,15 +151,11 @@ class AdvisorAccounts:
         """The advisor when the password and a fresh TOTP code are right; raises otherwise."""
         username = normalise_username(username)
         failures_key = f"advisor-login-failures:{username}"
-        failures = int(self.redis.get(failures_key) or 0)
-        if failures >= MAX_FAILURES:
-            raise LoginThrottled(max(int(self.redis.ttl(failures_key)), 1))
-        try:
-            advisor = self._check(username, password, totp)
-        except LoginRefused:
-            if self.redis.incr(failures_key) == 1 or self.redis.ttl(failures_key) < 0:
-                self.redis.expire(failures_key, FAILURE_WINDOW_SECONDS)
-            raise
+        # Counted before the check (a failure unless it succeeds), in one atomic step.
+        count, retry_after = self._counters.hit(failures_key, FAILURE_WINDOW_SECONDS)
+        if count > MAX_FAILURES:
+            raise LoginThrottled(retry_after, "username")
+        advisor = self._check(username, password, totp)  # LoginRefused keeps the count
         self.redis.delete(failures_key)
         return advisor
 

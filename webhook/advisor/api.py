@@ -17,9 +17,10 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, session
 
-from webhook.advisor.accounts import LoginRefused, LoginThrottled, normalise_username
+from webhook.advisor.accounts import LoginRefused, normalise_username
 from webhook.advisor.console import console
 from webhook.advisor.handoff import HandoffError
+from webhook.advisor.login_guard import LoginBusy, LoginThrottled
 from webhook.advisor.sessions import AdvisorSession
 from webhook.advisor.views import collected_from_slots, summary
 from webhook.rasa_client import RasaUnavailable
@@ -31,6 +32,12 @@ SESSION_KEY = "advisor_sid"
 POLL_HEADER = "X-Background-Poll"
 CONVERSATION_ID = re.compile(r"c[0-9a-f]{23}")
 LOGIN_REFUSED = "Identifiant, mot de passe ou code à usage unique incorrect."
+TOO_MANY = {
+    "username": "Trop d'essais pour cet identifiant : réessayez dans {minutes} minute(s).",
+    "address": "Trop d'essais depuis cette connexion : réessayez dans {minutes} minute(s).",
+    "overall": "Trop de connexions en ce moment : réessayez dans {minutes} minute(s).",
+}
+LOGIN_BUSY = "Trop de connexions en même temps : réessayez dans quelques secondes."
 
 
 def refusal(status: int, code: str, message: str) -> tuple[Response, int]:
@@ -112,22 +119,34 @@ def login():  # type: ignore[no-untyped-def]
         )
     c = console()
     username = normalise_username(payload["username"])
+    ip = request.remote_addr
     # Unknown names are not logged: people sometimes type their password in that field.
     actor = username if c.accounts.get(username) else "-"
     try:
-        advisor = c.accounts.authenticate(username, payload["password"], payload["totp"])
+        with c.login_guard.attempt(ip):
+            advisor = c.accounts.authenticate(username, payload["password"], payload["totp"])
     except LoginThrottled as throttled:
-        c.audit.record(actor, "login_refused", reason="throttled", ip=request.remote_addr)
+        # Once per scope and minute: a flood of refusals must not push real entries out.
+        c.audit.record_once(
+            f"throttled:{throttled.scope}:{actor if throttled.scope == 'username' else ip}",
+            actor,
+            "login_refused",
+            reason="throttled",
+            scope=throttled.scope,
+            ip=ip,
+        )
         minutes = -(-throttled.retry_after // 60)
         response, status = refusal(
-            429,
-            "too_many_attempts",
-            f"Trop d'essais pour cet identifiant : réessayez dans {minutes} minute(s).",
+            429, "too_many_attempts", TOO_MANY[throttled.scope].format(minutes=minutes)
         )
         response.headers["Retry-After"] = str(throttled.retry_after)
         return response, status
+    except LoginBusy:
+        response, status = refusal(503, "busy", LOGIN_BUSY)
+        response.headers["Retry-After"] = "1"
+        return response, status
     except LoginRefused as refused:
-        c.audit.record(actor, "login_refused", reason=refused.reason, ip=request.remote_addr)
+        c.audit.record(actor, "login_refused", reason=refused.reason, ip=ip)
         return refusal(401, "login_refused", LOGIN_REFUSED)
     previous = session.get(SESSION_KEY)
     if isinstance(previous, str):
@@ -135,7 +154,7 @@ def login():  # type: ignore[no-untyped-def]
     session.clear()
     session_id, current = c.sessions.create(advisor)
     session[SESSION_KEY] = session_id
-    c.audit.record(advisor.username, "login", role=advisor.role, ip=request.remote_addr)
+    c.audit.record(advisor.username, "login", role=advisor.role, ip=ip)
     return session_json(current)
 
 
@@ -160,15 +179,23 @@ def logout():  # type: ignore[no-untyped-def]
 @blueprint.get("/conversations")
 @requires_advisor
 def conversations():  # type: ignore[no-untyped-def]
+    """The whole queue (from its index, complete at any volume), the conversations taken over
+    (an advisor's own; all of them for a supervisor, who also sees the most recent others)."""
     store = console().services.conversations
     advisor = me()
-    records = [r for r in store.records(store.recent_ids()) if visible(r, advisor)]
     queue = sorted(
-        (r for r in records if r.get("state") == "waiting"),
+        (r for r in store.records(store.ids_in_state("waiting")) if r.get("state") == "waiting"),
         key=lambda r: r.get("waiting_since") or r.get("updated_at", ""),
     )
-    others = [r for r in records if r.get("state") != "waiting"]  # most recent first
-    return jsonify([summary(r) for r in queue + others])
+    candidates = store.records(store.ids_in_state("advisor"))
+    if advisor.is_supervisor:
+        candidates += store.records(store.recent_ids())
+    others: dict[str, dict[str, str]] = {}
+    for record in candidates:
+        if record.get("state") != "waiting" and visible(record, advisor):
+            others.setdefault(record["id"], record)
+    rest = sorted(others.values(), key=lambda r: r.get("updated_at", ""), reverse=True)
+    return jsonify([summary(r) for r in queue + rest])
 
 
 @blueprint.get("/conversations/<conversation_id>")

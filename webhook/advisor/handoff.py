@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.sms_text import to_gsm7
 from messaging import MessagingError
+from webhook.conversations import STATE_INDEX, ConversationStore
 from webhook.dialogue import current_step
 from webhook.rasa_client import RasaUnavailable
 from webhook.services import Services
@@ -29,6 +30,35 @@ logger = logging.getLogger(__name__)
 TAKEN_OVER = "Un conseiller, {first_name}, prend le relais."
 RESUMED = "L'assistant reprend là où vous en étiez."
 MAX_MESSAGE_LENGTH = 1000
+
+
+#: Set once the queue indexes hold every conversation (`index_existing_conversations`).
+INDEXES_BUILT = "conv:state-indexes:v1"
+
+
+def index_existing_conversations(store: ConversationStore, batch: int = 500) -> int:
+    """Puts the conversations already waiting or taken over into the indexes the console reads
+    (`conv:queue`, `conv:taken`), once per Redis: records written before the indexes existed
+    would otherwise drop out of the queue. Returns how many were indexed."""
+    client = store.redis
+    if not client.set(INDEXES_BUILT, b"1", nx=True):
+        return 0
+    indexed, cursor = 0, 0
+    while True:
+        cursor, entries = client.zscan("conv:index", cursor, count=batch)
+        scores = {(i.decode() if isinstance(i, bytes) else i): score for i, score in entries}
+        pipe = client.pipeline()
+        for conversation_id in scores:
+            pipe.hget(f"conv:{conversation_id}", "state")
+        add = client.pipeline()
+        for (conversation_id, score), state in zip(scores.items(), pipe.execute(), strict=True):
+            index = STATE_INDEX.get(state.decode() if state else "")
+            if index:
+                add.zadd(index, {conversation_id: score}, nx=True)
+                indexed += 1
+        add.execute()
+        if not cursor:
+            return indexed
 
 
 class HandoffError(Exception):
