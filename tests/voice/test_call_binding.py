@@ -6,23 +6,11 @@ which is enough for what the call does around the dialogue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-import redis
 from flask import Flask
 
 from tests.support.voice_call import Caller, app_poster
-from tests.webhook.conftest import AUTH_TOKEN, PUBLIC, make_app
+from tests.webhook.conftest import AUTH_TOKEN, PUBLIC
 from webhook.voice.state import CallState
-
-
-@pytest.fixture
-def app(redis_client: redis.Redis, redis_url: str, tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path, redis_url)
-    yield application
-    application.extensions["mes"].redis.close()
 
 
 def caller(app: Flask, number: str) -> Caller:

@@ -7,27 +7,16 @@ down here, so the conversation is put at the step by hand where the dialogue wou
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-import redis
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
 from tests.support.twilio_client import twiml_messages
-from tests.webhook.conftest import AUTH_TOKEN, PUBLIC, make_app
+from tests.webhook.conftest import AUTH_TOKEN, PUBLIC
 from webhook.voice.page import SPOKEN_MISSING, SPOKEN_WRONG
 from webhook.voice.state import CallState
 
 PASSWORD = "Tr3s-secret!"
-
-
-@pytest.fixture
-def app(redis_client: redis.Redis, redis_url: str, tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path, redis_url)
-    yield application
-    application.extensions["mes"].redis.close()
 
 
 def at_credentials(app: Flask, number: str) -> str:
