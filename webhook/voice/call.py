@@ -304,7 +304,7 @@ class VoiceCall:
         resumable = previous is not None and previous.resumable()
         if not resumable or record.get("step") in ("", "done", None):
             return self._turn(conversation_id, state, "Bonjour")
-        if not self._slot(conversation_id, "nir_masked"):  # nothing personal collected yet
+        if not self._identity_given(conversation_id):  # nothing personal to protect yet
             reply = VoiceReply().say(RESUMED_PLAIN)
             return self._remember(conversation_id, state, self._again(state, reply))
         if not (is_mobile(address) and self.resume.send(conversation_id, address)):
@@ -697,6 +697,14 @@ class VoiceCall:
         state.last = None
         reply = self._turn(conversation_id, state, "recommencer")
         return reply.prepend(intro)
+
+    def _identity_given(self, conversation_id: str) -> bool:
+        """True once the NIR was given (its display mask is kept); when the tracker cannot be
+        read, True too: a resume is checked rather than trusted."""
+        try:
+            return bool(self.s.rasa.tracker_slots(conversation_id).get("nir_masked"))
+        except RasaUnavailable:
+            return True
 
     # -- helpers -------------------------------------------------------------------------------
     def _slot(self, conversation_id: str, name: str) -> str:

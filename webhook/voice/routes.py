@@ -47,6 +47,9 @@ SORRY = (
     "réponses sont gardées. Au revoir."
 )
 JOB_TTL_SECONDS = 300
+#: Twilio repeats a post within its 15-second timeout, a few times at most: a mark is
+#: remembered 10 minutes (one key per post: 2 days, as for SMS, would cost memory for nothing).
+SEEN_SECONDS = 600
 MAX_POLLS = 6
 _workers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="voice-turn")
 
@@ -88,7 +91,7 @@ def once(work: Callable[[], VoiceReply], route: str) -> Response:
     if not (mark and call_sid):
         return run_turn(work)
     key = hashlib.sha256(f"{call_sid}:{route}:{mark}".encode()).hexdigest()[:32]
-    if not services().conversations.first_delivery(f"voice:{key}"):
+    if not services().redis.set(f"seen:voice:{key}", b"1", nx=True, ex=SEEN_SECONDS):
         logger.info("voice post repeated by Twilio: answered with the first reply")
         return replay(key)
     return run_turn(work, job=key)
