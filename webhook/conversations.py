@@ -47,8 +47,9 @@ class ConversationStore:
         self.retention = retention_seconds
 
     # -- identity ------------------------------------------------------------------------------
-    def conversation_id(self, channel: str, address: str) -> str:
-        digest = hmac.new(self.secret, f"{channel}:{address}".encode(), hashlib.sha256)
+    def conversation_id(self, channel: str, address: str, scope: str = "") -> str:
+        name = f"{channel}:{address}" + (f":{scope}" if scope else "")
+        digest = hmac.new(self.secret, name.encode(), hashlib.sha256)
         return "c" + digest.hexdigest()[:23]
 
     def _address_key(self, address: str) -> str:
@@ -60,9 +61,11 @@ class ConversationStore:
         return "k" + self._address_key(WITHHELD if is_withheld(address) else address)[:23]
 
     # -- records -------------------------------------------------------------------------------
-    def open(self, channel: str, address: str) -> str:
-        """Returns the conversation id for this person on this channel, creating it if needed."""
-        conversation_id = self.conversation_id(channel, address)
+    def open(self, channel: str, address: str, scope: str = "") -> str:
+        """Returns the conversation id for this person on this channel, creating it if needed.
+        A `scope` gives the person another conversation of its own on the channel (a second
+        call from the same number while the first is live)."""
+        conversation_id = self.conversation_id(channel, address, scope)
         linked = self.redis.get(f"conv:link:{conversation_id}")
         if linked and self.redis.exists(f"conv:{linked.decode()}"):
             conversation_id = linked.decode()  # continued from another channel (`link_channel`)

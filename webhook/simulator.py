@@ -108,6 +108,7 @@ def simulate_call():  # type: ignore[no-untyped-def]
     call = current_app.extensions["voice"].call
     action = payload["action"]
     if action == "hangup":
+        call.ended(address)  # the number's conversation may be resumed by the next call
         return jsonify(lines=[], listen=None, dial=None, redirect=None, hangup=True)
     if action == "start":
         reply = call.start(address, "SIM" + secrets.token_hex(8))

@@ -26,6 +26,7 @@ from bot.french_numbers import normalize_characters
 from bot.sms_text import to_gsm7
 from webhook.services import services
 from webhook.twilio_security import twilio_signed
+from webhook.voice import call_awaiting_sms
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("sms", __name__)
@@ -96,7 +97,9 @@ def run_sms_turn(
         return [MEDIA]
     if not body.strip():
         return [EMPTY]
-    conversation_id = s.conversations.open("sms", address)
+    # An SMS a call is waiting for (its credentials link, an e-mail address) continues the
+    # call's conversation; any other is an SMS conversation of its own.
+    conversation_id = call_awaiting_sms(address) or s.conversations.open("sms", address)
     if deadline_seconds is None or not is_phone_number(address):
         return s.dialogue.handle(conversation_id, body[:MAX_BODY], "sms")
     messenger, conversations = s.messenger, s.conversations

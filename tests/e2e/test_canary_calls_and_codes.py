@@ -18,6 +18,7 @@ from tests.e2e.test_voice_calls import (
     card_and_decision_by_keypad,
     choose_on_page,
     identify_by_keypad,
+    spoken_code,
 )
 from tests.support.canary import files_under, find_secrets
 from tests.support.people import person
@@ -32,8 +33,8 @@ def test_no_secret_in_clear_after_a_call_and_a_new_code(stack, backend, twilio_a
     code = backend.create_insured(**caller_person)["provisional_code"]
     call = caller(stack, caller_person["mobile"])
     identify_by_keypad(call, stack, caller_person, code)
-    card_and_decision_by_keypad(call, caller_person)
-    response = choose_on_page(stack, twilio_api, caller_person["mobile"], "canari.appel85")
+    spoken = spoken_code(card_and_decision_by_keypad(call, caller_person))
+    response = choose_on_page(stack, twilio_api, caller_person["mobile"], "canari.appel85", spoken)
     assert response.status_code == 200 and "activé" in response.text
     assert backend.insured(caller_person["nir"])["status"] == "activated"
 
@@ -48,6 +49,7 @@ def test_no_secret_in_clear_after_a_call_and_a_new_code(stack, backend, twilio_a
     new_code = re.search(r"est ([A-Z0-9]{4} [A-Z0-9]{4} [A-Z0-9]{4})\.", keepsake).group(1)
 
     secrets = [
+        spoken,
         caller_person["nir"],
         code,
         PASSWORD,

@@ -7,7 +7,12 @@ import requests
 from playwright.sync_api import expect, sync_playwright
 
 from tests.e2e.test_sms_activation import PASSWORD, login_works
-from tests.e2e.test_voice_calls import caller, card_and_decision_by_keypad, identify_by_keypad
+from tests.e2e.test_voice_calls import (
+    caller,
+    card_and_decision_by_keypad,
+    identify_by_keypad,
+    spoken_code,
+)
 from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.support.people import person
 from tests.support.voice_call import link_from, local_url
@@ -20,7 +25,8 @@ def test_password_chosen_on_the_link_page_activates_the_account(stack, backend, 
     code = backend.create_insured(**someone)["provisional_code"]
     call = caller(stack, someone["mobile"])
     identify_by_keypad(call, stack, someone, code)
-    assert "lien" in card_and_decision_by_keypad(call, someone).text
+    link_turn = card_and_decision_by_keypad(call, someone)
+    assert "lien" in link_turn.text
     url = local_url(stack, link_from(twilio_api.messages_to(someone["mobile"])[-1]["body"]))
 
     with sync_playwright() as p:
@@ -34,6 +40,7 @@ def test_password_chosen_on_the_link_page_activates_the_account(stack, backend, 
             size = password.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
             assert size >= 20, "large legible text"
 
+            page.get_by_label("Code dit pendant l'appel").fill(spoken_code(link_turn))
             identifier.fill("camille.page85")
             password.fill("motdepasse")  # the rules turn red as the person types
             expect(page.locator('li[data-rule="no_uppercase"]')).to_have_class("ko")

@@ -100,6 +100,7 @@ class Caller:
         self.number = number
         self.call_sid = ""
         self.turns: list[Turn] = []
+        self.posts: list[tuple[str, dict[str, str]]] = []
 
     def _params(self, **extra: str) -> dict[str, str]:
         return {
@@ -112,6 +113,7 @@ class Caller:
         }
 
     def _send(self, url: str, params: dict[str, str]) -> Turn:
+        self.posts.append((url, params))
         path = url[len(self.base) :] if url.startswith(self.base) else url
         status, xml = self.post(path, params)
         assert status == 200, xml
@@ -147,6 +149,14 @@ class Caller:
         redirect = self.turns[-1].redirect
         assert redirect, "nothing follows the gather"
         return self._send(redirect, self._params())
+
+    def repeat_post(self, index: int = -1) -> Turn:
+        """Twilio posts one of this call's requests again (a timeout, a connection reset)."""
+        url, params = self.posts[index]
+        return self._send(url, params)
+
+    def repeat(self) -> Turn:
+        return self.repeat_post(-1)
 
     def status(self, status: str) -> None:
         code, _ = self.post("/twilio/voice/status", self._params(CallStatus=status))

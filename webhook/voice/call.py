@@ -11,20 +11,22 @@ does what only a call needs:
 - "répéter", "attendez" / "un instant" (a pause while the card is fetched) and "conseiller"
   (or 0) work at any time; an advisor is reached by transferring the call;
 - passwords are never said: at that step an SMS brings a one-time link to a web page;
-- a call that drops is resumed from the same number, after a check (month and year of birth).
+- a call that drops is resumed from the same number, after a code texted to it (`resume.py`);
+  a second call while one from the number is live gets a conversation of its own (`calls.py`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 import phonenumbers
 
-from bot.birth_date import month_number
-from bot.french_numbers import spoken_to_digits, strip_accents
+from bot.french_numbers import strip_accents
+from bot.one_time_codes import OneTimeCodeError
 from bot.provisional_code import check_code
 from bot.sms_text import to_gsm7
 from bot.spelled_code import keypad_code, spell_code_groups
@@ -37,12 +39,14 @@ from bot.voice_prompts import (
     prompt_for,
 )
 from bot.voice_readback import ReadBack, read_back_for
-from bot.voice_text import phone_wording
+from bot.voice_text import digits_spoken, phone_wording
 from messaging import MessagingError
 from webhook.rasa_client import RasaUnavailable
 from webhook.services import Services
+from webhook.voice.calls import CallRegistry
 from webhook.voice.links import PAGE_PATH, CredentialLinks
 from webhook.voice.reply import Listen, VoiceReply
+from webhook.voice.resume import ResumeCodes
 from webhook.voice.state import CallState, CallStates
 
 logger = logging.getLogger(__name__)
@@ -106,8 +110,10 @@ LINK_SENT = (
     "minutes : ouvrez-le, et choisissez-les sur la page. Vous pouvez aussi répondre à ce SMS "
     "pour continuer par écrit."
 )
+LINK_CODE = "La page vous demandera ce code, qui n'est pas dans le SMS ; notez-le :"
 LINK_MENU = (
-    "Quand c'est fait, tapez 1 ou dites « c'est fait ». Pour recevoir le SMS à nouveau, "
+    "Je vous dirai dès que votre espace sera activé. Quand c'est fait, tapez 1 ou dites « "
+    "c'est fait ». Pour réentendre le code, tapez étoile ; pour recevoir un nouveau SMS, "
     "tapez 2. Vous pouvez aussi raccrocher : votre espace sera activé dès que vous aurez "
     "choisi sur la page."
 )
@@ -115,6 +121,10 @@ LINK_NOT_YET = "Je n'ai pas encore reçu votre choix. Ouvrez le lien du SMS pour
 LINK_WAITING = "Je reste en ligne pendant que vous choisissez sur la page."
 LINK_FAILED = (
     "Le SMS n'a pas pu être envoyé. Tapez 2 pour réessayer, ou 0 pour parler à un conseiller."
+)
+LINK_LOCKED = (
+    "Trop de liens ont été demandés pour le moment. Un conseiller peut vous aider à finir : "
+    "tapez 0 ou dites « conseiller ». Vous pouvez aussi rappeler dans un quart d'heure."
 )
 NO_MOBILE = (
     "Il reste à choisir votre identifiant et votre mot de passe, qui ne se disent pas au "
@@ -145,18 +155,26 @@ EMAIL_NO_MOBILE = (
 )
 RESUME_CHECK = (
     "Bonjour, je suis l'assistant Mon espace santé. Vous aviez commencé votre démarche lors "
-    "d'un appel précédent. Pour reprendre là où vous en étiez, dites votre mois et votre année "
-    "de naissance, par exemple « mai 1985 », ou tapez-les : le mois puis l'année, par exemple "
-    "0 5 1 9 8 5, puis dièse. Pour tout recommencer, dites « recommencer »."
+    "d'un appel précédent. Pour reprendre là où vous en étiez, je viens de vous envoyer un "
+    "code à 6 chiffres par SMS : tapez-le, puis dièse, ou dites-le. Pour tout recommencer, "
+    "dites « recommencer »."
 )
-RESUME_RETRY = (
-    "Ce n'est pas ce que j'ai. Redites votre mois et votre année de naissance, par exemple "
-    "« mai 1985 », ou tapez 0 5 1 9 8 5 puis dièse."
+RESUME_ASK = (
+    "Tapez le code à 6 chiffres reçu par SMS, puis dièse, ou dites-le. Pour recevoir un "
+    "nouveau code, dites « renvoyer »."
 )
+RESUME_WRONG = "Ce n'est pas le bon code."
+RESUME_RESENT = "Je vous ai envoyé un nouveau code par SMS."
 RESUME_FAILED = "Je n'ai pas pu vérifier. Pour votre sécurité, nous reprenons depuis le début."
+RESUME_NO_SMS = (
+    "Vous aviez commencé votre démarche lors d'un appel précédent. Pour la reprendre, je dois "
+    "envoyer un code par SMS au numéro de l'appel, ce qui n'est pas possible maintenant. Pour "
+    "votre sécurité, nous reprenons depuis le début."
+)
+RESUME_HINTS = "renvoyer, recommencer, zéro, un, deux, trois, quatre, cinq, six, sept, huit, neuf"
 RESUMED = "Merci. Reprenons là où vous en étiez."
 RESUMED_PLAIN = "Bonjour, je suis l'assistant Mon espace santé. Reprenons là où vous en étiez."
-MAX_RESUME_TRIES = 3
+MAX_RESUME_TRIES = 5  # answers that are not a 6-digit code; wrong codes: the code's own limit
 
 _REPEAT_WORDS = {"repeter", "repete", "repetez", "pouvez vous repeter", "vous pouvez repeter"}
 _WAIT_WORDS = {
@@ -204,26 +222,6 @@ def is_mobile(address: str) -> bool:
     )
 
 
-def birth_month_year(text: str, keys: str) -> tuple[int, int] | None:
-    """(month, year % 100) from "mai 1985", "05 1985", or keys "051985" / "0585"."""
-    if keys:
-        digits = re.sub(r"\D", "", keys)
-        if len(digits) in (4, 6):
-            return int(digits[:2]), int(digits[-2:])
-        return None
-    prepared = spoken_to_digits(strip_accents(text or ""))
-    month = next(
-        (month_number(w) for w in re.findall(r"[a-z]+", prepared) if month_number(w)), None
-    )
-    numbers = re.findall(r"\d+", prepared)
-    if month is None and numbers and len(numbers[0]) <= 2 and 1 <= int(numbers[0]) <= 12:
-        month, numbers = int(numbers[0]), numbers[1:]
-    years = [n for n in numbers if len(n) in (2, 4)]
-    if month is None or not years:
-        return None
-    return month, int(years[-1][-2:])
-
-
 class VoiceCall:
     """One person's call; every method returns what the call does next."""
 
@@ -231,42 +229,93 @@ class VoiceCall:
         self,
         services: Services,
         states: CallStates,
+        calls: CallRegistry,
         links: CredentialLinks,
+        resume: ResumeCodes,
         voice_responses: Callable[[], dict[str, str]],
         advisors_open: Callable[[], bool],
     ) -> None:
         self.s = services
         self.states = states
+        self.calls = calls
         self.links = links
+        self.resume = resume
         self.voice_responses = voice_responses  # dialogue text -> response name
         self.advisors_open = advisors_open
 
-    # -- entry points --------------------------------------------------------------------------
+    # -- entry points: `call_sid` is Twilio's CallSid (the simulator sends none) -------------
     def start(self, address: str, call_sid: str = "") -> VoiceReply:
         """A new call: resume a dropped one from this number, or greet and ask the first question."""
-        conversation_id = self.s.conversations.open("voice", address)
+        call_sid = call_sid or "SIM" + secrets.token_hex(8)
+        conversation_id, previous = self.calls.bind(address, call_sid)
+        state = CallState(call_sid=call_sid, conversation_id=conversation_id)
+        return self._settle(state, self._start(conversation_id, state, previous, address))
+
+    def answer(
+        self, address: str, digits: str = "", speech: str = "", call_sid: str = ""
+    ) -> VoiceReply:
+        """The person pressed keys and/or spoke (Twilio's `Digits` / `SpeechResult`)."""
+        state = self._state(address, call_sid)
+        if state is None:  # a call this service never answered: greet it
+            return self.start(address, call_sid)
+        return self._settle(state, self._answer(state.conversation_id, state, digits, speech))
+
+    def silence(self, address: str, call_sid: str = "") -> VoiceReply:
+        """The gather ended without a key or a word."""
+        state = self._state(address, call_sid)
+        if state is None:
+            return self.start(address, call_sid)
+        return self._settle(state, self._silence(state.conversation_id, state))
+
+    def dialed(self, address: str, status: str, call_sid: str = "") -> VoiceReply:
+        """The transfer to an advisor ended (Twilio's `DialCallStatus`)."""
+        state = self._state(address, call_sid)
+        if state is None:
+            return self.start(address, call_sid)
+        if status == "completed":
+            return self._settle(state, VoiceReply(hangup=True).say(GOODBYE))
+        reply = self._again(state, VoiceReply().say(TRANSFER_FAILED), state.conversation_id)
+        return self._settle(state, reply)
+
+    def ended(self, address: str, call_sid: str = "") -> None:
+        """The call is over (status callback, or the simulator's "Raccrocher")."""
+        state = self._state(address, call_sid)
+        if state is not None:
+            self.calls.release(state)
+
+    def _state(self, address: str, call_sid: str) -> CallState | None:
+        return self.states.load(call_sid or self.calls.latest_call(address))
+
+    def _settle(self, state: CallState, reply: VoiceReply) -> VoiceReply:
+        """The call stays live while it goes on; a reply that hangs up ends it."""
+        if reply.hangup:
+            self.calls.release(state)
+        else:
+            self.calls.touch(state, transfer=reply.dial is not None)
+        return reply
+
+    def _start(
+        self, conversation_id: str, state: CallState, previous: CallState | None, address: str
+    ) -> VoiceReply:
         record = self.s.conversations.get(conversation_id) or {}
-        state = self.states.load(conversation_id)
-        self._drop_pending(conversation_id, state)
-        resumable = state.resumable() and record.get("step") not in ("", "done", None)
-        state.silences = state.wait_rounds = state.resume_tries = 0
-        state.call_sid = call_sid
-        if not resumable:
-            state.mode = ""
+        if previous is not None:
+            self._drop_pending(conversation_id, previous)
+            state.last = previous.last
+        resumable = previous is not None and previous.resumable()
+        if not resumable or record.get("step") in ("", "done", None):
             return self._turn(conversation_id, state, "Bonjour")
-        expected = self._birth_yymm(conversation_id)
-        if not expected:  # nothing personal collected yet: nothing to protect
-            state.mode = ""
+        if not self._identity_given(conversation_id):  # nothing personal to protect yet
             reply = VoiceReply().say(RESUMED_PLAIN)
             return self._remember(conversation_id, state, self._again(state, reply))
-        state.mode, state.resume_expected = "resume_check", expected
+        if not (is_mobile(address) and self.resume.send(conversation_id, address)):
+            return self._restart(conversation_id, state, RESUME_NO_SMS)
+        state.mode = "resume_check"
         self.states.save(conversation_id, state)  # `last` stays the question to resume with
-        return VoiceReply(listen=Listen("digits", "mai 1985, recommencer")).say(RESUME_CHECK)
+        return VoiceReply(listen=Listen("digits", RESUME_HINTS)).say(RESUME_CHECK)
 
-    def answer(self, address: str, digits: str = "", speech: str = "") -> VoiceReply:
-        """The person pressed keys and/or spoke (Twilio's `Digits` / `SpeechResult`)."""
-        conversation_id = self.s.conversations.open("voice", address)
-        state = self.states.load(conversation_id)
+    def _answer(
+        self, conversation_id: str, state: CallState, digits: str, speech: str
+    ) -> VoiceReply:
         state.silences = 0
         keys = (digits or "").strip()
         text = (speech or "").strip()
@@ -294,10 +343,7 @@ class VoiceCall:
             return self._email_choice(conversation_id, state, keys, words)
         return self._answer_step(conversation_id, state, keys, text)
 
-    def silence(self, address: str) -> VoiceReply:
-        """The gather ended without a key or a word."""
-        conversation_id = self.s.conversations.open("voice", address)
-        state = self.states.load(conversation_id)
+    def _silence(self, conversation_id: str, state: CallState) -> VoiceReply:
         if state.mode in ("wait", "link", "email_sms") and state.wait_rounds < MAX_WAIT_ROUNDS:
             state.wait_rounds += 1
             if state.mode == "link" and self._step(conversation_id) == "done":
@@ -327,20 +373,12 @@ class VoiceCall:
         elif state.mode == "email_sms":
             reply.say(EMAIL_MENU).listen = Listen("menu", "c'est fait")
         elif state.mode == "resume_check":
-            reply.say(RESUME_RETRY).listen = Listen("digits", "mai 1985")
+            reply.say(RESUME_ASK).listen = Listen("digits", RESUME_HINTS)
         else:
             prompt = prompt_for(step)
             reply.say(prompt.simpler).listen = Listen(prompt.kind, hints_for(step))
         self.states.save(conversation_id, state)
         return reply
-
-    def dialed(self, address: str, status: str) -> VoiceReply:
-        """The transfer to an advisor ended (Twilio's `DialCallStatus`)."""
-        conversation_id = self.s.conversations.open("voice", address)
-        state = self.states.load(conversation_id)
-        if status == "completed":
-            return VoiceReply(hangup=True).say(GOODBYE)
-        return self._again(state, VoiceReply().say(TRANSFER_FAILED), conversation_id)
 
     # -- the dialogue --------------------------------------------------------------------------
     def _turn(self, conversation_id: str, state: CallState, text: str) -> VoiceReply:
@@ -430,9 +468,7 @@ class VoiceCall:
 
     def silence_like(self, conversation_id: str, state: CallState) -> VoiceReply:
         """Only # was pressed, or the recogniser heard nothing it could write down."""
-        self.states.save(conversation_id, state)
-        address = self.s.conversations.address(conversation_id) or ""
-        return self.silence(address)
+        return self._silence(conversation_id, state)
 
     # -- read back and confirm ----------------------------------------------------------------
     def _read_back(self, conversation_id: str, state: CallState, back: ReadBack) -> VoiceReply:
@@ -541,25 +577,33 @@ class VoiceCall:
             state.mode = ""
             return self._remember(conversation_id, state, reply.say(NO_MOBILE))
         state.mode, state.wait_rounds = "link", 0
-        if self._send_link(conversation_id, address):
-            reply.say(LINK_SENT, LINK_MENU)
-        else:
+        try:
+            spoken = self._send_link(conversation_id, address, state)
+        except OneTimeCodeError:
+            spoken = None
+            reply.say(LINK_LOCKED)
+        if spoken:
+            spoken_groups = [digits_spoken(spoken[:3]), digits_spoken(spoken[3:])]
+            reply.say(LINK_SENT, LINK_CODE).read_back(spoken_groups).say(LINK_MENU)
+        elif spoken is not None:
             reply.say(LINK_FAILED)
         return self._remember(conversation_id, state, reply)
 
-    def _send_link(self, conversation_id: str, address: str) -> bool:
-        token = self.links.issue(conversation_id)
-        url = self.s.settings.public_base_url + PAGE_PATH + token
-        return self._send_sms(conversation_id, address, LINK_SMS.format(url=url))
+    def _send_link(self, conversation_id: str, address: str, state: CallState) -> str:
+        """Texts a new link; returns the code to say aloud ("" when the SMS failed)."""
+        link = self.links.issue(conversation_id)
+        url = self.s.settings.public_base_url + PAGE_PATH + link.token
+        sent = self._send_sms(conversation_id, address, LINK_SMS.format(url=url), state)
+        return link.spoken_code if sent else ""
 
-    def _send_sms(self, conversation_id: str, address: str, body: str) -> bool:
+    def _send_sms(self, conversation_id: str, address: str, body: str, state: CallState) -> bool:
         try:
             self.s.messenger.send_sms(address, to_gsm7(body))
         except MessagingError as error:
             logger.warning("SMS of the call %s not sent: %s", conversation_id, error)
             return False
-        # An answer to that SMS continues this same conversation (same dialogue, same tracker).
-        self.s.conversations.link_channel("sms", address, conversation_id)
+        # An answer to that SMS continues this conversation while the call waits for it.
+        self.calls.await_sms(address, state)
         return True
 
     def _link_choice(
@@ -599,7 +643,7 @@ class VoiceCall:
             return self._remember(conversation_id, state, reply)
         state.mode, state.wait_rounds = "email_sms", 0
         reply.listen = Listen("menu", "c'est fait, renvoyer")
-        if self._send_sms(conversation_id, address, EMAIL_SMS):
+        if self._send_sms(conversation_id, address, EMAIL_SMS, state):
             reply.say(EMAIL_SENT, EMAIL_MENU)
         else:
             reply.say(LINK_FAILED)
@@ -623,43 +667,44 @@ class VoiceCall:
         return self._ask(conversation_id, state, retry=True, intro=EMAIL_RECEIVED)
 
     # -- resuming a dropped call ---------------------------------------------------------------
-    def _birth_yymm(self, conversation_id: str) -> str:
-        """Year and month of birth as the NIR's display mask shows them ("1 85 05 …" → "8505")."""
-        try:
-            masked = self.s.rasa.tracker_slots(conversation_id).get("nir_masked") or ""
-        except RasaUnavailable:
-            return ""
-        parts = str(masked).split()
-        if len(parts) < 3 or not (parts[1].isdigit() and parts[2].isdigit()):
-            return ""
-        return parts[1] + parts[2]
-
     def _resume_check(
         self, conversation_id: str, state: CallState, keys: str, text: str, words: str
     ) -> VoiceReply:
-        if words in _RESTART_WORDS or state.resume_tries >= MAX_RESUME_TRIES:
+        """The caller gives the code just texted to the number (see `resume.py`)."""
+        if words in _RESTART_WORDS:
             return self._restart(conversation_id, state, "")
-        given = birth_month_year(text, keys)
-        expected = state.resume_expected
-        month_known = 1 <= int(expected[2:] or 0) <= 12
-        if (
-            given
-            and int(expected[:2]) == given[1]
-            and (not month_known or int(expected[2:]) == given[0])
-        ):
-            state.mode, state.resume_expected = "", ""
+        reply = VoiceReply(listen=Listen("digits", RESUME_HINTS))
+        if words in _RESEND_WORDS or keys.rstrip("#") == "9":
+            address = self.s.conversations.address(conversation_id) or ""
+            if not self.resume.send(conversation_id, address):
+                return self._restart(conversation_id, state, RESUME_FAILED)
+            return reply.say(RESUME_RESENT, RESUME_ASK)
+        result = self.resume.check(conversation_id, keys, text)
+        if result.ok:
+            state.mode, state.resume_tries = "", 0
             return self._again(state, VoiceReply().say(RESUMED), conversation_id)
-        state.resume_tries += 1
-        if state.resume_tries >= MAX_RESUME_TRIES:
+        if result.outcome not in ("wrong", "malformed"):  # locked, expired: no second chance
             return self._restart(conversation_id, state, RESUME_FAILED)
+        if result.outcome == "malformed":
+            state.resume_tries += 1
+            if state.resume_tries >= MAX_RESUME_TRIES:
+                return self._restart(conversation_id, state, RESUME_FAILED)
         self.states.save(conversation_id, state)
-        return VoiceReply(listen=Listen("digits", "mai 1985, recommencer")).say(RESUME_RETRY)
+        return reply.say(RESUME_WRONG if result.outcome == "wrong" else "", RESUME_ASK)
 
     def _restart(self, conversation_id: str, state: CallState, intro: str) -> VoiceReply:
-        state.mode, state.resume_expected, state.resume_tries = "", "", 0
+        state.mode, state.resume_tries = "", 0
         state.last = None
         reply = self._turn(conversation_id, state, "recommencer")
         return reply.prepend(intro)
+
+    def _identity_given(self, conversation_id: str) -> bool:
+        """True once the NIR was given (its display mask is kept); when the tracker cannot be
+        read, True too: a resume is checked rather than trusted."""
+        try:
+            return bool(self.s.rasa.tracker_slots(conversation_id).get("nir_masked"))
+        except RasaUnavailable:
+            return True
 
     # -- helpers -------------------------------------------------------------------------------
     def _slot(self, conversation_id: str, name: str) -> str:

@@ -5,6 +5,8 @@ and again here before anything is sent on. The choices then go into the same con
 the call, through the dialogue's credentials form, exactly as if they had been texted: the
 redaction puts the password in the vault, the actions create the account at the backend.
 The token in the URL is never logged or sent elsewhere (no-referrer, no third-party content).
+Whoever reads the SMS preview has the link, so the page first asks for the code the call said
+aloud (`links.py`), and takes no choice without it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ NOT_NOW = "Votre démarche n'en est pas à cette étape. Revenez à l'appel, ou 
 MISMATCH = "Les deux mots de passe ne sont pas identiques."
 NOT_SAVED = "Votre choix n'a pas pu être enregistré. Réessayez, ou rappelez l'assistant."
 LIVE_RULES = ("too_short", "no_lowercase", "no_uppercase", "no_digit", "no_special")
+SPOKEN_MISSING = (
+    "Tapez le code à 6 chiffres que l'assistant vous a dit pendant l'appel (il n'est pas dans "
+    "le SMS)."
+)
+SPOKEN_WRONG = (
+    "Ce n'est pas le code dit pendant l'appel. Pour le réentendre, tapez étoile sur l'appel."
+)
+SPOKEN_DEAD = (
+    "Trop d'essais avec un code faux : ce lien ne fonctionne plus. Sur l'appel, tapez 2 pour en "
+    "recevoir un nouveau, ou rappelez l'assistant Mon espace santé."
+)
 
 
 def _secure(response: Response) -> Response:
@@ -50,6 +63,7 @@ def _secure(response: Response) -> Response:
 def _page(status: int = 200, **context: Any) -> Response:
     context.setdefault("errors", [])
     context.setdefault("identifier", "")
+    context.setdefault("need_code", False)
     html = render_template(
         "voice_credentials.html",
         identifier_rules=IDENTIFIER_RULES_FR,
@@ -70,7 +84,11 @@ def show(token: str) -> Response:
         return _page(410, gone=EXPIRED)
     if _step(conversation_id) not in CREDENTIAL_STEPS:
         return _page(409, gone=NOT_NOW)
-    return _page(token=token)
+    return _page(token=token, need_code=not links_unlocked(token))
+
+
+def links_unlocked(token: str) -> bool:
+    return bool(current_app.extensions["voice"].links.unlocked(token))
 
 
 @blueprint.post("/voice/credentials/<token>")
@@ -80,6 +98,13 @@ def choose(token: str) -> Response:
     if conversation_id is None:
         return _page(410, gone=EXPIRED)
     identifier = request.form.get("identifier", "").strip()[:64]
+    if not links.unlocked(token):
+        outcome = links.unlock(token, request.form.get("spoken_code", "")[:32])
+        if outcome == "dead":
+            return _page(410, gone=SPOKEN_DEAD)
+        if outcome != "ok":
+            error = SPOKEN_WRONG if outcome == "wrong" else SPOKEN_MISSING
+            return _page(422, token=token, identifier=identifier, errors=[error], need_code=True)
     password = request.form.get("password", "")[:128]
     confirmation = request.form.get("password_confirmation", "")[:128]
     errors = [IDENTIFIER_RULES_FR[c] for c in identifier_problems(identifier)]

@@ -100,14 +100,18 @@ def _say(line: Line, voice: str) -> Say:
     return say
 
 
-def to_twiml(reply: VoiceReply, base_url: str, voice: str) -> str:
-    """The TwiML document for Twilio; URLs are absolute on PUBLIC_BASE_URL (signed by Twilio)."""
+def to_twiml(reply: VoiceReply, base_url: str, voice: str, turn: str = "") -> str:
+    """The TwiML document for Twilio; URLs are absolute on PUBLIC_BASE_URL (signed by Twilio).
+
+    `turn` marks the URLs Twilio posts back to after this document: a retry of the same post
+    carries the same mark, so the routes answer it without running the turn again."""
+    mark = f"t={turn}" if turn else ""
     response = VoiceResponse()
     if reply.listen is not None:
         gather = Gather(
             input="dtmf speech",
             language=LANGUAGE,
-            action=base_url + GATHER_PATH,
+            action=base_url + GATHER_PATH + (f"?{mark}" if mark else ""),
             method="POST",
             hints=reply.listen.hints or None,
             action_on_empty_result=False,
@@ -117,12 +121,13 @@ def to_twiml(reply: VoiceReply, base_url: str, voice: str) -> str:
             gather.append(_say(line, voice))
         response.append(gather)
         # Gather ended without any input: Twilio goes on to the next verb.
-        response.redirect(base_url + SILENCE_PATH, method="POST")
+        response.redirect(base_url + SILENCE_PATH + (f"&{mark}" if mark else ""), method="POST")
         return str(response)
     for line in reply.lines:
         response.append(_say(line, voice))
     if reply.dial:
-        dial = response.dial(action=base_url + DIALED_PATH, method="POST", timeout=30)
+        action = base_url + DIALED_PATH + (f"?{mark}" if mark else "")
+        dial = response.dial(action=action, method="POST", timeout=30)
         dial.number(reply.dial)
     if reply.redirect:
         response.redirect(base_url + reply.redirect, method="POST")

@@ -9,10 +9,15 @@ Twilio hangs up on a webhook that takes more than 15 seconds. Each turn runs in 
 thread; when it is not over by the deadline, the call hears a short holding line and is
 redirected to the poll route, which answers as soon as the turn is over. The finished reply is
 kept encrypted in Redis (it may read back a NIR), so any webhook process can serve the poll.
+
+Twilio may post the same request again (a timeout, a connection reset). Every URL a TwiML answer
+sends Twilio back to carries a fresh mark (`?t=…`), so a post is known by its CallSid, route and
+mark: a repeat is not run again, it gets the first one's reply (or waits for it, as a poll does).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
@@ -29,6 +34,7 @@ from webhook.services import services
 from webhook.sms import normalise_address
 from webhook.twilio_security import twilio_signed
 from webhook.voice.call import VoiceCall
+from webhook.voice.calls import ENDED_STATUSES
 from webhook.voice.reply import VoiceReply, to_twiml
 
 logger = logging.getLogger(__name__)
@@ -41,6 +47,9 @@ SORRY = (
     "réponses sont gardées. Au revoir."
 )
 JOB_TTL_SECONDS = 300
+#: Twilio repeats a post within its 15-second timeout, a few times at most: a mark is
+#: remembered 10 minutes (one key per post: 2 days, as for SMS, would cost memory for nothing).
+SEEN_SECONDS = 600
 MAX_POLLS = 6
 _workers = ThreadPoolExecutor(max_workers=16, thread_name_prefix="voice-turn")
 
@@ -61,7 +70,8 @@ def caller_address() -> str:
 
 def twiml(reply: VoiceReply) -> Response:
     settings = services().settings
-    xml = to_twiml(reply, settings.public_base_url, current_app.extensions["voice"].tts_voice)
+    voice = current_app.extensions["voice"].tts_voice
+    xml = to_twiml(reply, settings.public_base_url, voice, turn=secrets.token_hex(6))
     return Response(xml, mimetype="text/xml")
 
 
@@ -72,13 +82,48 @@ def deadline() -> float:
     )
 
 
-def run_turn(work: Callable[[], VoiceReply]) -> Response:
+def once(work: Callable[[], VoiceReply], route: str) -> Response:
+    """Runs this post's turn the first time its CallSid, `route` and mark are seen; a repeat
+    gets the first one's reply. A post without a mark (the first post of a call has its
+    CallSid alone) is run as it is."""
+    mark = request.args.get("t", "")[:32] or ("start" if route == "start" else "")
+    call_sid = request.form.get("CallSid", "")[:64]
+    if not (mark and call_sid):
+        return run_turn(work)
+    key = hashlib.sha256(f"{call_sid}:{route}:{mark}".encode()).hexdigest()[:32]
+    if not services().redis.set(f"seen:voice:{key}", b"1", nx=True, ex=SEEN_SECONDS):
+        logger.info("voice post repeated by Twilio: answered with the first reply")
+        return replay(key)
+    return run_turn(work, job=key)
+
+
+def replay(job: str) -> Response:
+    """The reply of a turn already run (or running): at once, or after a holding line."""
+    reply = _wait_for(job)
+    if reply is not None:
+        return twiml(reply)
+    return twiml(VoiceReply(redirect=f"/twilio/voice/poll?job={job}&n=1").say(HOLDING))
+
+
+def _wait_for(job: str) -> VoiceReply | None:
+    waited_until = time.monotonic() + deadline()
+    while time.monotonic() < waited_until:
+        reply = _load(job)
+        if reply is not None:
+            return reply
+        time.sleep(0.2)
+    return None
+
+
+def run_turn(work: Callable[[], VoiceReply], job: str = "") -> Response:
     """Runs `work` within the deadline, or answers with a holding line and a redirect to poll.
 
-    The finished reply is stored for the poll only when the holding line went out: the lock
-    makes "finished in time" and "held" exclusive."""
+    The finished reply is stored for the poll when the holding line went out (the lock makes
+    "finished in time" and "held" exclusive), and always when the turn has a `job` of its own
+    (a repeat of the post is answered with it)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    job = secrets.token_urlsafe(12)
+    keep = bool(job)
+    job = job or secrets.token_urlsafe(12)
     lock = threading.Lock()
     flags = {"finished": False, "held": False}
 
@@ -91,7 +136,7 @@ def run_turn(work: Callable[[], VoiceReply]) -> Response:
                 reply = VoiceReply(hangup=True).say(SORRY)
             with lock:
                 flags["finished"] = True
-                if flags["held"]:
+                if flags["held"] or keep:
                     _store(app, job, reply)
             return reply
 
@@ -120,27 +165,25 @@ def _load(job: str) -> VoiceReply | None:
     plain = s.vault.decrypt(token) if token else None
     if not plain:
         return None
-    s.redis.delete(f"voicejob:{job}")
     return VoiceReply.from_json(json.loads(plain))
 
 
 @blueprint.post("/twilio/voice")
 @twilio_signed
 def incoming_call() -> Response:
-    address = caller_address()
-    call_sid = request.form.get("CallSid", "")
-    return run_turn(lambda: voice_call().start(address, call_sid))
+    address, call_sid = caller_address(), request.form.get("CallSid", "")[:64]
+    return once(lambda: voice_call().start(address, call_sid), "start")
 
 
 @blueprint.post("/twilio/voice/gather")
 @twilio_signed
 def gathered() -> Response:
-    address = caller_address()
+    address, call_sid = caller_address(), request.form.get("CallSid", "")[:64]
     if request.args.get("silence"):
-        return run_turn(lambda: voice_call().silence(address))
+        return once(lambda: voice_call().silence(address, call_sid), "silence")
     digits = request.form.get("Digits", "")
     speech = request.form.get("SpeechResult", "")
-    return run_turn(lambda: voice_call().answer(address, digits, speech))
+    return once(lambda: voice_call().answer(address, digits, speech, call_sid), "gather")
 
 
 @blueprint.post("/twilio/voice/poll")
@@ -151,12 +194,9 @@ def poll() -> Response:
         count = int(request.args.get("n", "1"))
     except ValueError:
         count = MAX_POLLS
-    waited_until = time.monotonic() + deadline()
-    while time.monotonic() < waited_until:
-        reply = _load(job)
-        if reply is not None:
-            return twiml(reply)
-        time.sleep(0.2)
+    reply = _wait_for(job)
+    if reply is not None:
+        return twiml(reply)
     if count >= MAX_POLLS:
         return twiml(VoiceReply(hangup=True).say(SORRY))
     return twiml(
@@ -167,15 +207,16 @@ def poll() -> Response:
 @blueprint.post("/twilio/voice/dialed")
 @twilio_signed
 def dialed() -> Response:
-    address = caller_address()
+    address, call_sid = caller_address(), request.form.get("CallSid", "")[:64]
     status = request.form.get("DialCallStatus", "")
-    return run_turn(lambda: voice_call().dialed(address, status))
+    return once(lambda: voice_call().dialed(address, status, call_sid), "dialed")
 
 
 @blueprint.post("/twilio/voice/status")
 @twilio_signed
 def call_status() -> Response:
-    logger.info(
-        "call status %s: %s", request.form.get("CallSid", "?")[:40], request.form.get("CallStatus")
-    )
+    call_sid, status = request.form.get("CallSid", "")[:64], request.form.get("CallStatus", "")
+    logger.info("call status %s: %s", call_sid[:40] or "?", status)
+    if call_sid and status in ENDED_STATUSES:
+        voice_call().ended(caller_address(), call_sid)
     return Response(str(VoiceResponse()), mimetype="text/xml")

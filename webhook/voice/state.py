@@ -1,7 +1,10 @@
 """Where a call stands, beyond the dialogue: a value being read back, silences, a pause.
 
-Kept per conversation (so a call that drops and calls back finds it), encrypted with the
-vault's key as one Redis value: the last reply may hold a number being read back. Values
+Kept per call (Twilio's `CallSid`), never per number: a second call placed from the same number
+(a spoofed caller id) cannot read or change the state of the first. Each state names the
+conversation its call works on (`webhook/voice/calls.py` decides which). One encrypted Redis
+value per call, kept as long as a dropped call may be resumed (the next call from the number
+finds the last question there): the last reply may hold a number being read back. Values
 waiting for "tapez 1 si c'est exact" are vault refs, never the values.
 """
 
@@ -18,18 +21,19 @@ from bot.vault import Vault
 
 #: A call may be resumed this long after it dropped: the vault (code, NIR) lasts as long.
 RESUME_WINDOW_SECONDS = 2 * 3600
+_KEY = "voice:call:"
 
 
 @dataclass
 class CallState:
-    mode: str = ""  # "", "confirm", "resume_check", "wait", "link"
+    mode: str = ""  # "", "confirm", "resume_check", "wait", "link", "email_sms"
     pending_ref: str = ""  # vault ref of the value being read back
     silences: int = 0
     wait_rounds: int = 0
     resume_tries: int = 0
-    resume_expected: str = ""  # "YYMM" of birth, from the NIR's display mask
     last: dict[str, Any] | None = None  # the last question asked (VoiceReply JSON)
     call_sid: str = ""
+    conversation_id: str = ""
     updated: float = field(default_factory=time.time)
 
     def resumable(self) -> bool:
@@ -40,19 +44,25 @@ class CallStates:
     def __init__(self, client: redis.Redis, vault: Vault, retention_seconds: int) -> None:
         self.redis = client
         self.vault = vault
-        self.retention = retention_seconds
+        self.ttl = min(retention_seconds, RESUME_WINDOW_SECONDS)
 
-    def load(self, conversation_id: str) -> CallState:
-        token = self.redis.get(f"voice:{conversation_id}")
+    def load(self, call_sid: str) -> CallState | None:
+        """The state of the call `call_sid`, or None for a call this service never answered."""
+        token = self.redis.get(_KEY + call_sid) if call_sid else None
         plain = self.vault.decrypt(token) if token else None
         if not plain:
-            return CallState()
+            return None
         data = json.loads(plain)
         known = CallState.__dataclass_fields__
         return CallState(**{k: v for k, v in data.items() if k in known})
 
     def save(self, conversation_id: str, state: CallState, touch: bool = True) -> None:
+        """Saves the state under its own call; `conversation_id` is the one the call works on."""
         if touch:
             state.updated = time.time()
+        state.conversation_id = state.conversation_id or conversation_id
         token = self.vault.encrypt(json.dumps(asdict(state), ensure_ascii=False))
-        self.redis.set(f"voice:{conversation_id}", token, ex=self.retention)
+        self.redis.set(_KEY + state.call_sid, token, ex=self.ttl)
+
+    def forget(self, call_sid: str) -> None:
+        self.redis.delete(_KEY + call_sid)
