@@ -2,8 +2,9 @@
 
 Handled by the webhook before Rasa, the same on every channel (`Dialogue.handle` calls
 `ErasureFlow.turn`): the request is confirmed first (a "oui" erases, a "non" keeps everything),
-then the Rasa tracker, the conversation record and transcript, the phone call's state
-(`voice:<id>`, which may hold a read-back), its password link, and the person's vault entries are
+then the Rasa tracker, the conversation record and transcript, the phone calls' state
+(`voice:latest:<id>` names the last call, whose `voice:call:<CallSid>` may hold a read-back;
+`voice:live:<id>`, the live call's hold), its password link, and the person's vault entries are
 deleted. Kept: the STOP opt-out (an HMAC of the number, needed to respect it), the
 identity-check throttles (they expire on their own; erasing them would reset an attacker's
 count) and the advisors' audit stream (opaque ids only). The activation itself lives in the
@@ -25,8 +26,12 @@ logger = logging.getLogger(__name__)
 
 #: Rasa's RedisTrackerStore keys: "tracker:" + sender id (endpoints.yml).
 TRACKER_KEY_PREFIX = "tracker:"
-#: The phone face's keys per conversation (`webhook/voice/state.py`, `webhook/voice/links.py`).
-CALL_STATE_PREFIX = "voice:"
+#: The phone face's keys (`webhook/voice/calls.py`, `webhook/voice/state.py`,
+#: `webhook/voice/links.py`): per conversation, the last call and the live call's hold; per call,
+#: its state.
+LATEST_CALL_PREFIX = "voice:latest:"
+LIVE_CALL_PREFIX = "voice:live:"
+CALL_STATE_PREFIX = "voice:call:"
 LINK_INDEX_PREFIX = "voicelink:conv:"
 
 CONFIRM = (
@@ -62,6 +67,10 @@ def is_erasure_request(text: str) -> bool:
     return bool(_REQUEST.match(_words(text)))
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class ConversationEraser:
     """Deletes everything kept for one conversation (call it under the turn lock)."""
 
@@ -72,11 +81,25 @@ class ConversationEraser:
 
     def erase(self, conversation_id: str) -> None:
         link = self.redis.get(LINK_INDEX_PREFIX + conversation_id)  # digest of the live token
+        call_sids = {
+            _text(sid)
+            for sid in (
+                self.redis.get(LATEST_CALL_PREFIX + conversation_id),
+                self.redis.get(LIVE_CALL_PREFIX + conversation_id),
+            )
+            if sid
+        }
         pipe = self.redis.pipeline()
         pipe.delete(TRACKER_KEY_PREFIX + conversation_id)
-        pipe.delete(CALL_STATE_PREFIX + conversation_id, LINK_INDEX_PREFIX + conversation_id)
+        pipe.delete(
+            LATEST_CALL_PREFIX + conversation_id,
+            LIVE_CALL_PREFIX + conversation_id,
+            LINK_INDEX_PREFIX + conversation_id,
+        )
+        for sid in call_sids:
+            pipe.delete(CALL_STATE_PREFIX + sid)
         if link:
-            pipe.delete(f"voicelink:{link.decode() if isinstance(link, bytes) else link}")
+            pipe.delete(f"voicelink:{_text(link)}")
         pipe.execute()
         self.conversations.forget(conversation_id)
         self.vault.forget_conversation(conversation_id)

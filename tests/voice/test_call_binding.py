@@ -79,3 +79,14 @@ def test_every_url_twilio_posts_back_to_carries_a_fresh_mark(app: Flask) -> None
     assert redirect.startswith(PUBLIC + "/twilio/voice/gather?silence=1&t=")
     assert action.split("t=")[1] == redirect.split("t=")[1]
     assert call.stay_silent().gather.get("action") != action
+
+
+def test_two_callers_hiding_their_number_never_share_a_conversation(app: Flask) -> None:
+    """Twilio writes a withheld caller id as a placeholder number (+266696687, "ANONYMOUS" on
+    a keypad): read as a number, every hidden caller would have shared one conversation."""
+    first = caller(app, "+266696687")
+    first.dial_in()
+    first.status("completed")
+    second = caller(app, "+266696687")  # after the first call ended: nothing to resume
+    second.dial_in()
+    assert state_of(app, first).conversation_id != state_of(app, second).conversation_id

@@ -25,6 +25,9 @@ def test_not_erasure_requests(text: str) -> None:
     assert not is_erasure_request(text)
 
 
+CALL_SID = "CA" + "e" * 32
+
+
 def seeded(app: Flask, redis_client: redis.Redis) -> str:
     """A conversation with a record, a transcript, a tracker, vault entries, and a phone call's
     state and password link."""
@@ -34,7 +37,12 @@ def seeded(app: Flask, redis_client: redis.Redis) -> str:
     s.vault.put("nir", "185057800608491", conversation_id)
     redis_client.set(f"tracker:{conversation_id}", b"enc1:...")
     voice = app.extensions["voice"]
-    voice.call.states.save(conversation_id, CallState(mode="confirm", last={"lines": []}))
+    state = CallState(
+        mode="confirm", last={"lines": []}, call_sid=CALL_SID, conversation_id=conversation_id
+    )
+    voice.call.states.save(conversation_id, state)
+    redis_client.set(f"voice:latest:{conversation_id}", CALL_SID)
+    redis_client.set(f"voice:live:{conversation_id}", CALL_SID)
     voice.links.issue(conversation_id)
     return conversation_id
 
@@ -43,6 +51,7 @@ def keys_of(redis_client: redis.Redis, conversation_id: str) -> list[bytes]:
     found = [k for k in redis_client.scan_iter("*") if conversation_id.encode() in k]
     found += [k for k in redis_client.scan_iter("vault:secret*")]
     found += [k for k in redis_client.scan_iter("voicelink:*")]
+    found += [k for k in redis_client.scan_iter(f"voice:*{CALL_SID}*")]
     if redis_client.zscore("conv:index", conversation_id) is not None:
         found.append(b"conv:index entry")
     return found

@@ -30,6 +30,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from flask import Blueprint, Flask, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
+from bot.caller_id import is_withheld
 from webhook.services import services
 from webhook.sms import normalise_address
 from webhook.twilio_security import twilio_signed
@@ -59,11 +60,12 @@ def voice_call() -> VoiceCall:
 
 
 def caller_address() -> str:
-    """The caller's E.164 number; a hidden number gets an address of its own per call (such a
-    call cannot be resumed: there is no number to recognise)."""
+    """The caller's E.164 number; a hidden number ("anonymous", or a placeholder such as
+    +266696687) gets an address of its own per call: such a call cannot be resumed (there is no
+    number to recognise), and two hidden callers never share a conversation."""
     raw = request.form.get("From", "")
     address = normalise_address(raw)
-    if not address.startswith("+"):
+    if is_withheld(address):
         return "call:" + (request.form.get("CallSid", "") or secrets.token_hex(8))[:64]
     return address
 
