@@ -2,7 +2,11 @@
 
 A conversation id is opaque (an HMAC of channel and number), never a phone number; the number
 itself is kept encrypted so that advisors' replies can reach the person. Transcripts hold the
-display form of messages (secrets already masked by the redaction). Every key expires after the
+display form of messages (secrets already masked by the redaction), each entry encrypted at rest
+like Rasa's trackers (a key derived from `VAULT_KEY` under the label "transcript"), so that the
+Redis append-only file holds neither a slip the redaction missed nor a person's words. The record
+also keeps what redaction by step needs beyond the step (`redaction_context`): when a one-time
+code was last asked for, and whether the credentials screen was reached. Every key expires after the
 retention period (`CONVERSATION_RETENTION_SECONDS`), and the index of recent conversations
 forgets ids older than that. `caller` is an HMAC of the number, the same on every channel: the
 identity-check throttles count per caller with it (it reaches the actions as Rasa metadata).
@@ -20,9 +24,15 @@ from typing import Any
 import redis
 
 from bot.masking import mask_mobile
+from bot.redaction import CREDENTIAL_STEPS, RedactionContext
 from bot.vault import Vault
 
 STATES = ("bot", "waiting", "advisor", "closed")
+OTP_STEP = "otp_code"
+# How long after a one-time code was asked for a 6-digit run is taken for it at any step: the
+# longest validity of a one-time code (login codes, 15 minutes).
+OTP_OUTSTANDING_SECONDS = 15 * 60
+UNREADABLE = "[entrée illisible]"
 
 
 def now_iso() -> str:
@@ -37,6 +47,7 @@ class ConversationStore:
         self.vault = vault
         self.secret = (secret or "dev-only").encode()
         self.retention = retention_seconds
+        self._transcripts = vault.sealer(b"transcript")
 
     # -- identity ------------------------------------------------------------------------------
     def conversation_id(self, channel: str, address: str) -> str:
@@ -105,7 +116,7 @@ class ConversationStore:
     def append(self, conversation_id: str, who: str, text: str) -> None:
         entry = json.dumps({"from": who, "text": text, "at": now_iso()}, ensure_ascii=False)
         pipe = self.redis.pipeline()
-        pipe.rpush(f"conv:{conversation_id}:transcript", entry)
+        pipe.rpush(f"conv:{conversation_id}:transcript", self._transcripts.seal(entry))
         pipe.expire(f"conv:{conversation_id}:transcript", self.retention)
         pipe.execute()
 
@@ -120,9 +131,40 @@ class ConversationStore:
         pipe.execute()
 
     def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
-        return [
-            json.loads(e) for e in self.redis.lrange(f"conv:{conversation_id}:transcript", 0, -1)
-        ]
+        """The entries, decrypted (entries stored in clear before encryption are read as they
+        are; one that cannot be decrypted, the key having changed, is shown as unreadable)."""
+        entries = []
+        for stored in self.redis.lrange(f"conv:{conversation_id}:transcript", 0, -1):
+            entry = self._transcripts.unseal(stored)
+            entries.append(
+                json.loads(entry) if entry else {"from": "system", "text": UNREADABLE, "at": ""}
+            )
+        return entries
+
+    # -- redaction by step ---------------------------------------------------------------------
+    @staticmethod
+    def step_fields(step: str) -> dict[str, str]:
+        """The fields that redaction by step keeps for the new `step` (to store with it): when a
+        one-time code was asked for, and that the credentials screen was reached."""
+        fields: dict[str, str] = {}
+        if step == OTP_STEP:
+            fields["otp_asked_at"] = str(int(time.time()))
+        if step in CREDENTIAL_STEPS:
+            fields["credentials_reached"] = "1"
+        return fields
+
+    @staticmethod
+    def redaction_context(record: dict[str, str]) -> RedactionContext:
+        """What redaction by step needs from a record besides its step (bot/redaction.py)."""
+        try:
+            otp_asked_at = float(record.get("otp_asked_at") or 0)
+        except ValueError:
+            otp_asked_at = 0.0
+        return RedactionContext(
+            otp_outstanding=time.time() - otp_asked_at < OTP_OUTSTANDING_SECONDS,
+            near_credentials=bool(record.get("credentials_reached"))
+            or record.get("step") in ("contact_confirmed", *CREDENTIAL_STEPS),
+        )
 
     def recent_ids(self, limit: int = 500) -> list[str]:
         return [i.decode() for i in self.redis.zrevrange("conv:index", 0, limit - 1)]
