@@ -25,7 +25,14 @@ from bot.french_numbers import find_number_runs, normalize_characters, strip_acc
 from bot.masking import mask_for_display, mask_whole_message
 from bot.nir import check_nir, find_nir_matches
 from bot.provisional_code import ALPHABET, CODE_LENGTH, check_code, find_code_matches
-from bot.slips import is_ordinary, password_spans, read_as_numbers
+from bot.slips import (
+    is_ordinary,
+    password_after_mention,
+    password_spans,
+    read_as_numbers,
+    standalone,
+    words_not_secret_at_identifier,
+)
 from bot.vault import REF_PATTERN, Vault
 
 PASSWORD_STEPS = ("password", "password_confirmation")
@@ -144,8 +151,17 @@ def _find_secrets(text: str, step: str | None, context: RedactionContext) -> lis
         _add_whole_code(text, add)
     if step == "otp_code" or context.otp_outstanding:
         for run in find_number_runs(numbers):
-            if len(run.digits) == OTP_LENGTH:
+            # Elsewhere than its own step, a code is six digits on their own, not a part of an
+            # e-mail address or a word ("jean123456@exemple.fr").
+            if len(run.digits) == OTP_LENGTH and (
+                step == "otp_code" or standalone(text, run.start, run.end)
+            ):
                 add(_Secret(run.start, run.end, "otp", run.digits, True))
+    if step == "identifier":
+        mention = password_after_mention(text)  # "identifiant … mot de passe <this>"
+        if mention is not None:
+            start, end = mention
+            add(_Secret(start, end, "pwd", text[start:end], True))
     if step in CREDENTIAL_STEPS or context.near_credentials:
         for start, end in password_spans(text):
             if step == "identifier" and not identifier_problems(text[start:end]):
@@ -160,16 +176,17 @@ def _fails_its_check(text: str, step: str | None, secrets_found: list[_Secret]) 
     kind = WHOLE_MESSAGE_KINDS.get(step or "")
     if kind is None or not text.strip():
         return False
-    if step == "identifier":
-        if not identifier_problems(text.strip()):
-            return False  # the identifier, alone: not a secret
-    elif any(secret.kind == kind and secret.valid for secret in secrets_found):
+    if step != "identifier" and any(s.kind == kind and s.valid for s in secrets_found):
         return False
+    spans = [(m.start(), m.end()) for m in REF_PATTERN.finditer(text)]
+    spans += [(secret.start, secret.end) for secret in secrets_found]
+    if step == "identifier":
+        # The identifier and e-mail addresses are not secrets: the sentence around them may be
+        # read by the validator ("mon identifiant sera jean.dupont85").
+        spans += words_not_secret_at_identifier(text)
     left = list(text)
-    for match in REF_PATTERN.finditer(text):
-        left[match.start() : match.end()] = " " * (match.end() - match.start())
-    for secret in secrets_found:
-        left[secret.start : secret.end] = " " * (secret.end - secret.start)
+    for start, end in spans:
+        left[start:end] = " " * (end - start)
     return not is_ordinary("".join(left), step)
 
 

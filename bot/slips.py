@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from bot.credentials import identifier_problems
 from bot.french_numbers import find_number_runs, normalize_text, strip_accents
 from bot.provisional_code import LETTER_NAMES, RADIO_WORDS
 
@@ -22,20 +23,25 @@ _DIGITS_AND_O = re.compile(r"(?<![^\W\d_])[0-9Oo]+(?![^\W\d_])")
 _DIGIT_SEPARATOR = re.compile(r"(?<=[0-9Oo])[/_](?=[0-9Oo])")
 
 # Characters of ordinary sentences besides letters and spaces.
-_SENTENCE_PUNCTUATION = frozenset(".,;:!?'’\"«»()-–—…")
+_SENTENCE_PUNCTUATION = frozenset(".,;:!?'’\"«»()-–—…=")
 _VOWELS = frozenset("aeiouy")
 # Words written in capitals inside an ordinary sentence ("je veux un CONSEILLER"), and SMS
 # abbreviations without vowels: none of them can be part of a provisional code alone.
 _KNOWN_WORDS = frozenset(
     "aide help conseiller stop arret arreter start oui non ok corriger repeter recommencer "
     "continuer renvoyer nouveau code nir sms merci annuler cpam ameli vitale svp stp bcp pb jsp "
-    "mr mme mlle cc slt tkt pr ds qd mes je moi".split()
+    "mr mme mlle cc slt tkt pr ds qd mes je moi mdp".split()
 )
 # Letter names that are also everyday French words ("de", "ce", "elle"): not spelling alone.
 _COMMON_LETTER_NAMES = frozenset({"a", "ce", "de", "te", "elle", "e", "u", "o", "i"})
 _SPELLING_WORDS = (frozenset(LETTER_NAMES) - _COMMON_LETTER_NAMES) | frozenset(RADIO_WORDS)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PASSWORD_MENTION = re.compile(r"\b(?:mot de passe|mots de passe|mdp|password)\b(.*)")
+# In the original text: "mot de passe", "mdp", "password", then what follows (the password).
+_PASSWORD_CUE = re.compile(
+    r"\b(?:mots?\s+de\s+passe|mdp|password)\b\s*(?:(?:est|sera|c'est|:|=)\s*)*(?P<tail>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 # Password rules (DOMAIN.md): 8 characters or more.
 PASSWORD_MIN_LENGTH = 8
@@ -89,6 +95,35 @@ def password_spans(text: str) -> list[tuple[int, int]]:
         for match in re.finditer(r"\S+", text)
         if is_password_shaped(match.group())
     ]
+
+
+def password_after_mention(text: str) -> tuple[int, int] | None:
+    """The span of what follows "mot de passe" (or "mdp") when it holds a word: at the
+    identifier step, "identifiant jean.dupont85 mot de passe soleil" gives "soleil"."""
+    match = _PASSWORD_CUE.search(text)
+    if match is None or not re.search(r"\w", match.group("tail")):
+        return None
+    tail = match.group("tail").rstrip()
+    return match.start("tail"), match.start("tail") + len(tail)
+
+
+def standalone(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] touches no letter, digit, "@" or "." of a word or address."""
+    glue = set("@._-+")
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in glue or after.isalnum() or after in glue)
+
+
+def words_not_secret_at_identifier(text: str) -> list[tuple[int, int]]:
+    """Spans of the words that are no secret at the identifier step: a valid identifier, an
+    e-mail address (refused by the validator, but not a password)."""
+    spans = []
+    for match in re.finditer(r"\S+", text):
+        word = match.group().strip(_LEADING_PUNCTUATION).rstrip(_TRAILING_PUNCTUATION)
+        if word and (not identifier_problems(word) or _EMAIL.match(word)):
+            spans.append((match.start(), match.end()))
+    return spans
 
 
 def _spells(words: list[str]) -> bool:

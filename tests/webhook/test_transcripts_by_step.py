@@ -51,8 +51,8 @@ def said(conversations: ConversationStore, conversation_id: str) -> list[str]:
             "identifier",
             {},
             BOTH,
-            masked(BOTH),
-            [PASSWORD, "jean.dupont85"],
+            "identifiant jean.dupont85 mot de passe [mot de passe masqué]",
+            [PASSWORD],
         ),
         ("identifier", {}, PASSWORD, "[mot de passe masqué]", [PASSWORD, PASSWORD.lower()]),
         (
