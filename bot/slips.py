@@ -69,12 +69,15 @@ def read_as_numbers(text: str) -> str:
 
 
 def is_password_shaped(token: str) -> bool:
-    """A token that may be a password: 8 characters or more, at least three of lowercase,
-    uppercase, digit and symbol, with a capital or a symbol an identifier cannot hold.
+    """A token that may be a password: 8 characters or more with a letter, and capitals, small
+    letters and digits together, or a sign no identifier holds next to a capital or a digit.
 
-    "Soleil#Vert2026", "Tr0ub4dor&3", "Jean.Dupont85" are; "jean.dupont85" (an identifier),
-    "Bonjour!", "06.12.34.56.78", "aujourd'hui" are not. Trailing sentence punctuation is not
-    counted ("Soleil2026!" still is one: three classes without it).
+    The same test as helper "email"'s `bot.credentials.may_be_password` (which decides what the
+    identifier step never echoes), plus the length and a letter, since it runs on free text
+    where dates and phone numbers are common. "Soleil#Vert2026", "Tr0ub4dor&3",
+    "soleil#vert2026", "Jean.Dupont85" are; "Jean.Dupont" (an identifier with capitals, offered
+    in lowercase), "jean.dupont85", "Bonjour!", "03/03/1985", "+33612345678" are not. Trailing
+    sentence punctuation is not counted ("Soleil2026!" still is one).
     """
     core = token.strip(_LEADING_PUNCTUATION).rstrip(_TRAILING_PUNCTUATION)
     if len(core) < PASSWORD_MIN_LENGTH or _EMAIL.match(core):
@@ -82,10 +85,10 @@ def is_password_shaped(token: str) -> bool:
     lower = any(char.islower() for char in core)
     upper = any(char.isupper() for char in core)
     digit = any(char.isdigit() for char in core)
-    symbols = {char for char in core if not char.isalnum()}
-    if lower + upper + digit + bool(symbols) < 3:
+    foreign_sign = any(not char.isalnum() and char not in _IDENTIFIER_SYMBOLS for char in core)
+    if not (lower or upper):
         return False
-    return upper or bool(symbols - _IDENTIFIER_SYMBOLS)
+    return (upper and lower and digit) or (foreign_sign and (upper or digit))
 
 
 def password_spans(text: str) -> list[tuple[int, int]]:

@@ -70,6 +70,7 @@ def test_a_slip_at_a_secret_step_is_vaulted_whole(
         ("c'est quoi un identifiant ?", "identifier"),
         ("je ne sais pas quoi mettre", "identifier"),
         ("jean.dupont85", "identifier"),
+        ("Jean.Dupont", "identifier"),  # capitals only: the validator offers "jean.dupont"
         ("aide", "identifier"),
     ],
 )
@@ -121,6 +122,8 @@ def test_read_as_numbers_keeps_the_length_and_the_words() -> None:
         ("soleil#vert2026", True),
         ("Jean.Dupont85", True),
         ("Soleil2026!", True),
+        ("Jean.Dupont", False),
+        ("+33612345678", False),
         ("jean.dupont85", False),
         ("Bonjour!", False),
         ("06.12.34.56.78", False),

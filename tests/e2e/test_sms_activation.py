@@ -125,7 +125,9 @@ def test_mistakes_still_end_activated(stack, backend, twilio_api) -> None:  # ty
     phone.send("activer")
     phone.send("oui")
     phone.send("oui")
-    assert 'voulez-vous "jean.dupont85"' in phone.send("Jean.Dupont85").lower()
+    # Capitals alone get the lowercase offer; "Jean.Dupont85" gets none since issue 14 (it may be
+    # a password: tests/e2e/test_dictated_email_and_identifier.py).
+    assert 'voulez-vous "jean.dupont"' in phone.send("Jean.Dupont").lower()
     phone.send("oui")
     reply = phone.send("motdepasse")
     assert "majuscule" in reply and "chiffre" in reply
