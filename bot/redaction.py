@@ -137,7 +137,8 @@ def _find_secrets(text: str, step: str | None, context: RedactionContext) -> lis
         digits = sum(char.isdigit() for char in match.value)
         if step == "card_serial" and digits <= SERIAL_MAX_DIGITS:
             continue  # the card's serial number, asked for now, is not a NIR
-        valid = check_nir(match.value).value is not None
+        # "unsure": a reading the NIR parser (helper "numbers") asks the person to confirm
+        valid = check_nir(match.value).error in (None, "unsure")
         if step != "nir" or valid:
             add(_Secret(match.start, match.end, "nir", match.value, valid))
     if step == "nir":
