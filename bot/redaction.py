@@ -151,7 +151,8 @@ def _find_secrets(text: str, step: str | None, context: RedactionContext) -> lis
     if step == "provisional_code" and not found:
         _add_whole_code(text, add)
     if step == "otp_code" or context.otp_outstanding:
-        for run in find_number_runs(numbers):
+        # Elsewhere than its own step, a date with slashes ("12/05/85") is no one-time code.
+        for run in find_number_runs(numbers if step == "otp_code" else text):
             # Elsewhere than its own step, a code is six digits on their own, not a part of an
             # e-mail address or a word ("jean123456@exemple.fr").
             if len(run.digits) == OTP_LENGTH and (

@@ -211,8 +211,9 @@ def test_a_password_alone_at_the_identifier_step(vault: Vault, text: str) -> Non
     assert vault.get(redacted.text, CONVERSATION) == text.strip()
 
 
-def test_a_mobile_number_is_not_a_one_time_code(vault: Vault) -> None:
-    redacted = redact("06 12 34 56 78", "decision", vault, CONVERSATION, OTP_OUTSTANDING)
+@pytest.mark.parametrize("text", ["06 12 34 56 78", "né le 12/05/85"])
+def test_a_mobile_number_or_a_date_is_not_a_one_time_code(vault: Vault, text: str) -> None:
+    redacted = redact(text, "decision", vault, CONVERSATION, OTP_OUTSTANDING)
     assert redacted.refs == {}
 
 
