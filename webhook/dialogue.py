@@ -3,9 +3,10 @@
 clean the text (NFKC, Unicode digits as ASCII, no control characters, 1600 characters at most)
 → "supprimer mes données" (webhook/erasure.py) → redact secrets (by the step the message answers,
 the one stored before the turn, and what the record adds: a one-time code outstanding, the
-credentials screen reached; see bot/redaction.py) → transcript → Rasa → replies → transcript, and
-the conversation's step and state read back from the tracker. Turns of one conversation are serialised with a Redis lock so that two messages
-sent at once are answered in order.
+credentials screen reached; see bot/redaction.py) → transcript (encrypted at rest) → Rasa →
+replies → transcript, and the conversation's step and state read back from the tracker. Turns of
+one conversation are serialised with a Redis lock so that two messages sent at once are answered
+in order.
 
 Faults never leave the person without an answer: Rasa down → `RASA_DOWN` (an apology, and the
 conversation joins the advisors' queue); the action server down (Rasa then answers nothing) →
