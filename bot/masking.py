@@ -52,6 +52,13 @@ def mask_mobile(mobile: str) -> str:
     return masked
 
 
+def mask_whole_message(text: str) -> str:
+    """What a transcript shows of a message vaulted whole (a slip at a step that asks for a
+    secret): that a message was masked, and its length, nothing of its content."""
+    count = len(text)
+    return f"[message masqué, {count} caractère{'s' if count > 1 else ''}]"
+
+
 def mask_for_display(kind: str, value: str) -> str:
     """The transcript form of a sensitive value of `kind` (nir, code, password/pwd, otp,
     email, mobile): a partial mask where the site shows one, a French label otherwise."""

@@ -1,9 +1,18 @@
 """Redaction of incoming messages before Rasa, its tracker store or a transcript sees them.
 
 Each secret found (NIR, provisional code, one-time code, password) goes into the vault and is
-replaced by its ref in the text Rasa gets, and by a display mask in the transcript text. The
-form step being asked decides what counts as a secret: at a password step the whole message is
-one; at the card-serial step a serial of 13 digits or fewer is not a NIR.
+replaced by its ref in the text Rasa gets, and by a display mask in the transcript text.
+
+Redaction is by step, not only by shape: the step the message answers (the one stored before
+the turn) decides what counts as a secret.
+- At a password step the whole message is the password (control words aside).
+- At the code, NIR, one-time-code and identifier steps, a message that fails its check (no
+  valid value of the step's kind in it) and is not an ordinary sentence (bot/slips.py) is
+  vaulted whole: the transcript only says that a message was masked, and its length.
+- Number runs written with `_`, `/` or O-for-0 are read as numbers (bot/slips.py).
+- Password-shaped tokens are masked at any step once the conversation is near the credentials
+  screen, and 6-digit runs while a one-time code is outstanding (`RedactionContext`).
+- At the card-serial step a serial of 13 digits or fewer is not a NIR.
 """
 
 from __future__ import annotations
@@ -11,13 +20,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.credentials import identifier_problems
 from bot.french_numbers import find_number_runs, normalize_characters, strip_accents
-from bot.masking import mask_for_display
+from bot.masking import mask_for_display, mask_whole_message
 from bot.nir import check_nir, find_nir_matches
 from bot.provisional_code import ALPHABET, CODE_LENGTH, check_code, find_code_matches
+from bot.slips import (
+    is_ordinary,
+    password_after_mention,
+    password_spans,
+    read_as_numbers,
+    standalone,
+    words_not_secret_at_identifier,
+)
 from bot.vault import REF_PATTERN, Vault
 
 PASSWORD_STEPS = ("password", "password_confirmation")
+CREDENTIAL_STEPS = ("identifier", *PASSWORD_STEPS)
+# Steps whose answer is a secret: a message failing the step's check is vaulted whole, as the
+# kind of secret the step asks for (the validator reveals it and says what is wrong).
+WHOLE_MESSAGE_KINDS = {
+    "provisional_code": "code",
+    "nir": "nir",
+    "otp_code": "otp",
+    "identifier": "pwd",  # what fails the identifier rules there is often the password
+}
 # At a password step everything typed is the password, except these words, which must keep
 # working at every step. None of them can be a valid password (no capital, digit or symbol).
 CONTROL_PHRASES = frozenset(
@@ -55,6 +82,19 @@ SERIAL_MAX_DIGITS = 13
 _DISPLAY_KINDS = {"nir": "nir", "code": "code", "otp": "otp", "pwd": "password"}
 
 
+@dataclass(frozen=True)
+class RedactionContext:
+    """What the conversation's record adds to the step (webhook/conversations.py keeps it).
+
+    otp_outstanding: a one-time code was asked for recently, so a 6-digit run is taken for it
+    at any step; near_credentials: the credentials screen is being or has been asked, so a
+    password-shaped token is taken for a password at any step.
+    """
+
+    otp_outstanding: bool = False
+    near_credentials: bool = False
+
+
 @dataclass
 class Redacted:
     """A message once redacted.
@@ -74,13 +114,14 @@ class _Secret:
     end: int
     kind: str
     value: str
+    valid: bool = False  # a well-formed value (the step's check passes with it)
 
 
 def _overlaps(secret: _Secret, taken: list[_Secret]) -> bool:
     return any(secret.start < other.end and other.start < secret.end for other in taken)
 
 
-def _find_secrets(text: str, step: str | None) -> list[_Secret]:
+def _find_secrets(text: str, step: str | None, context: RedactionContext) -> list[_Secret]:
     """The secrets in `text` for the form step being asked, without overlaps."""
     found: list[_Secret] = []
     # Refs already in the text (a message redacted twice) are left whole.
@@ -90,33 +131,65 @@ def _find_secrets(text: str, step: str | None) -> list[_Secret]:
         if not _overlaps(secret, found) and not _overlaps(secret, existing):
             found.append(secret)
 
-    nir_matches = find_nir_matches(text)
-    if step == "nir":
-        # A long number without a valid NIR in it is a mistyped NIR: keep all of it secret.
-        for run in find_number_runs(text, corsica=True):
-            digits = sum(char.isdigit() for char in run.digits)
-            has_valid = any(
-                run.start <= match.start
-                and match.end <= run.end
-                and check_nir(match.value).error in (None, "unsure")
-                for match in nir_matches
-            )
-            if digits >= NIR_STEP_MIN_DIGITS and not has_valid:
-                add(_Secret(run.start, run.end, "nir", run.digits))
+    numbers = read_as_numbers(text)  # same length: its spans are spans of `text`
+    nir_matches = find_nir_matches(numbers)
     for match in nir_matches:
         digits = sum(char.isdigit() for char in match.value)
         if step == "card_serial" and digits <= SERIAL_MAX_DIGITS:
             continue  # the card's serial number, asked for now, is not a NIR
-        add(_Secret(match.start, match.end, "nir", match.value))
+        # "unsure": a reading the NIR parser (helper "numbers") asks the person to confirm
+        valid = check_nir(match.value).error in (None, "unsure")
+        if step != "nir" or valid:
+            add(_Secret(match.start, match.end, "nir", match.value, valid))
+    if step == "nir":
+        # A long number without a valid NIR in it is a mistyped NIR: keep all of it secret.
+        for run in find_number_runs(numbers, corsica=True):
+            if sum(char.isdigit() for char in run.digits) >= NIR_STEP_MIN_DIGITS:
+                add(_Secret(run.start, run.end, "nir", run.digits))
     for match in find_code_matches(text, expecting_code=step == "provisional_code"):
-        add(_Secret(match.start, match.end, "code", match.value))
+        add(_Secret(match.start, match.end, "code", match.value, True))
     if step == "provisional_code" and not found:
         _add_whole_code(text, add)
-    if step == "otp_code":
-        for run in find_number_runs(text):
-            if len(run.digits) == OTP_LENGTH:
-                add(_Secret(run.start, run.end, "otp", run.digits))
+    if step == "otp_code" or context.otp_outstanding:
+        # Elsewhere than its own step, a date with slashes ("12/05/85") is no one-time code.
+        for run in find_number_runs(numbers if step == "otp_code" else text):
+            # Elsewhere than its own step, a code is six digits on their own, not a part of an
+            # e-mail address or a word ("jean123456@exemple.fr").
+            if len(run.digits) == OTP_LENGTH and (
+                step == "otp_code" or standalone(text, run.start, run.end)
+            ):
+                add(_Secret(run.start, run.end, "otp", run.digits, True))
+    if step == "identifier":
+        mention = password_after_mention(text)  # "identifiant … mot de passe <this>"
+        if mention is not None:
+            start, end = mention
+            add(_Secret(start, end, "pwd", text[start:end], True))
+    if step in CREDENTIAL_STEPS or context.near_credentials:
+        for start, end in password_spans(text):
+            if step == "identifier" and not identifier_problems(text[start:end]):
+                continue  # a valid identifier, asked for now
+            add(_Secret(start, end, "pwd", text[start:end], True))
     return sorted(found, key=lambda secret: secret.start)
+
+
+def _fails_its_check(text: str, step: str | None, secrets_found: list[_Secret]) -> bool:
+    """At a step that asks for a secret: no valid value of the step's kind was found, and what
+    is left once the secrets found (and refs) are taken out is not an ordinary sentence."""
+    kind = WHOLE_MESSAGE_KINDS.get(step or "")
+    if kind is None or not text.strip():
+        return False
+    if step != "identifier" and any(s.kind == kind and s.valid for s in secrets_found):
+        return False
+    spans = [(m.start(), m.end()) for m in REF_PATTERN.finditer(text)]
+    spans += [(secret.start, secret.end) for secret in secrets_found]
+    if step == "identifier":
+        # The identifier and e-mail addresses are not secrets: the sentence around them may be
+        # read by the validator ("mon identifiant sera jean.dupont85").
+        spans += words_not_secret_at_identifier(text)
+    left = list(text)
+    for start, end in spans:
+        left[start:end] = " " * (end - start)
+    return not is_ordinary("".join(left), step)
 
 
 def _add_whole_code(text: str, add: Callable[[_Secret], None]) -> None:
@@ -131,7 +204,7 @@ def _add_whole_code(text: str, add: Callable[[_Secret], None]) -> None:
     if not value:
         return
     start = len(text) - len(text.lstrip())
-    add(_Secret(start, start + len(stripped), "code", value))
+    add(_Secret(start, start + len(stripped), "code", value, check.value is not None))
 
 
 def _partial_code(text: str) -> str | None:
@@ -179,8 +252,20 @@ def is_control_phrase(text: str) -> bool:
     return " ".join(words.split()) in CONTROL_PHRASES
 
 
-def redact(text: str, step: str | None, vault: Vault, conversation_id: str) -> Redacted:
-    """Puts the secrets of `text` in the vault; returns the text for Rasa and for transcripts."""
+def redact(
+    text: str,
+    step: str | None,
+    vault: Vault,
+    conversation_id: str,
+    context: RedactionContext | None = None,
+) -> Redacted:
+    """Puts the secrets of `text` in the vault; returns the text for Rasa and for transcripts.
+
+    `step` is the step the message answers (stored before the turn), `context` what the
+    conversation's record adds (webhook: `ConversationStore.redaction_context`). Every channel
+    calls this before anything keeps the text: SMS and voice through `webhook.dialogue`.
+    """
+    context = context or RedactionContext()
     refs: dict[str, list[str]] = {}
 
     def store(kind: str, value: str) -> str:
@@ -197,7 +282,11 @@ def redact(text: str, step: str | None, vault: Vault, conversation_id: str) -> R
         ref = store("pwd", password)
         return Redacted(ref, mask_for_display("password", password), refs)
 
-    secrets_found = _find_secrets(text, step)
+    secrets_found = _find_secrets(text, step, context)
+    if _fails_its_check(text, step, secrets_found):
+        whole = text.strip()
+        ref = store(WHOLE_MESSAGE_KINDS[step or ""], whole)
+        return Redacted(ref, mask_whole_message(whole), refs)
     for_rasa: list[str] = []
     for_display: list[str] = []
     position = 0

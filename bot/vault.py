@@ -36,6 +36,32 @@ def derive_fernet_key(key: str, label: bytes = b"vault") -> bytes:
     return base64.urlsafe_b64encode(raw)
 
 
+SEALED_PREFIX = "enc1:"
+
+
+class Sealer:
+    """Encryption at rest for one purpose (transcripts…), with a Fernet key derived from the
+    vault key under the purpose's own label: what it seals reads as `enc1:<token>`."""
+
+    def __init__(self, key: str, label: bytes) -> None:
+        self._fernet = Fernet(derive_fernet_key(key, label))
+
+    def seal(self, plaintext: str) -> str:
+        return SEALED_PREFIX + self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+    def unseal(self, stored: str | bytes) -> str | None:
+        """The plaintext; text stored before sealing was used is returned as it is; None when
+        tampered or sealed with another key."""
+        text = _text(stored)
+        if not text.startswith(SEALED_PREFIX):
+            return text
+        try:
+            token = text[len(SEALED_PREFIX) :].encode("ascii")
+            return self._fernet.decrypt(token).decode("utf-8")
+        except (InvalidToken, UnicodeError, ValueError):
+            return None
+
+
 def find_refs(text: str) -> list[str]:
     """Every vault ref in `text`, in order."""
     return [match.group(0) for match in REF_PATTERN.finditer(text)]
@@ -64,7 +90,14 @@ class Vault:
             raise ValueError("ttl_seconds must be positive")
         self._redis = redis_client
         self._fernet = Fernet(derive_fernet_key(key))
+        self._sealer_key = key
         self._ttl = int(ttl_seconds)
+
+    def sealer(self, label: bytes) -> Sealer:
+        """Encryption at rest for another purpose, its key derived from the same secret."""
+        if label == b"vault":
+            raise ValueError("the vault's own label is not for other uses")
+        return Sealer(self._sealer_key, label)
 
     def encrypt(self, plaintext: str) -> str:
         """A Fernet token (URL-safe text) of `plaintext`."""

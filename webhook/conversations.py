@@ -2,7 +2,11 @@
 
 A conversation id is opaque (an HMAC of channel and number), never a phone number; the number
 itself is kept encrypted so that advisors' replies can reach the person. Transcripts hold the
-display form of messages (secrets already masked by the redaction). Every key expires after the
+display form of messages (secrets already masked by the redaction), each entry encrypted at rest
+like Rasa's trackers (a key derived from `VAULT_KEY` under the label "transcript"), so that the
+Redis append-only file holds neither a slip the redaction missed nor a person's words. The record
+also keeps what redaction by step needs beyond the step (`redaction_context`): when a one-time
+code was last asked for, and whether the credentials screen was reached. Every key expires after the
 retention period (`CONVERSATION_RETENTION_SECONDS`), and the index of recent conversations
 forgets ids older than that. `caller` is an HMAC of the number, the same on every channel: the
 identity-check throttles count per caller with it (it reaches the actions as Rasa metadata).
@@ -10,6 +14,7 @@ identity-check throttles count per caller with it (it reaches the actions as Ras
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -22,12 +27,18 @@ import redis
 from bot.caller_id import WITHHELD, is_withheld
 from bot.keys import CONVERSATION_ID, derive_subkey
 from bot.masking import mask_mobile
-from bot.vault import Vault
+from bot.redaction import CREDENTIAL_STEPS, RedactionContext
+from bot.vault import Sealer, Vault
 
 STATES = ("bot", "waiting", "advisor", "closed")
 #: Sorted sets of the conversations in a state advisors must always see, whatever the volume:
 #: waiting (scored by when they started waiting: the queue's order) and taken over.
 STATE_INDEX = {"waiting": "conv:queue", "advisor": "conv:taken"}
+OTP_STEP = "otp_code"
+# How long after a one-time code was asked for a 6-digit run is taken for it at any step: the
+# longest validity of a one-time code (login codes, 15 minutes).
+OTP_OUTSTANDING_SECONDS = 15 * 60
+UNREADABLE = "[entrée illisible]"
 
 
 def now_iso() -> str:
@@ -45,6 +56,12 @@ class ConversationStore:
         self.secret = derive_subkey(secret or "dev-only", CONVERSATION_ID)
         self._legacy_secret = (secret or "dev-only").encode()
         self.retention = retention_seconds
+
+    @functools.cached_property
+    def _transcripts(self) -> Sealer:
+        """The transcripts' own key (HKDF label `transcript`); made when first needed, so that
+        a store used only to compute conversation ids needs no vault."""
+        return self.vault.sealer(b"transcript")
 
     # -- identity ------------------------------------------------------------------------------
     def conversation_id(self, channel: str, address: str, scope: str = "") -> str:
@@ -138,7 +155,7 @@ class ConversationStore:
     def append(self, conversation_id: str, who: str, text: str) -> None:
         entry = json.dumps({"from": who, "text": text, "at": now_iso()}, ensure_ascii=False)
         pipe = self.redis.pipeline()
-        pipe.rpush(f"conv:{conversation_id}:transcript", entry)
+        pipe.rpush(f"conv:{conversation_id}:transcript", self._transcripts.seal(entry))
         pipe.expire(f"conv:{conversation_id}:transcript", self.retention)
         pipe.execute()
 
@@ -154,9 +171,40 @@ class ConversationStore:
         pipe.execute()
 
     def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
-        return [
-            json.loads(e) for e in self.redis.lrange(f"conv:{conversation_id}:transcript", 0, -1)
-        ]
+        """The entries, decrypted (entries stored in clear before encryption are read as they
+        are; one that cannot be decrypted, the key having changed, is shown as unreadable)."""
+        entries = []
+        for stored in self.redis.lrange(f"conv:{conversation_id}:transcript", 0, -1):
+            entry = self._transcripts.unseal(stored)
+            entries.append(
+                json.loads(entry) if entry else {"from": "system", "text": UNREADABLE, "at": ""}
+            )
+        return entries
+
+    # -- redaction by step ---------------------------------------------------------------------
+    @staticmethod
+    def step_fields(step: str) -> dict[str, str]:
+        """The fields that redaction by step keeps for the new `step` (to store with it): when a
+        one-time code was asked for, and that the credentials screen was reached."""
+        fields: dict[str, str] = {}
+        if step == OTP_STEP:
+            fields["otp_asked_at"] = str(int(time.time()))
+        if step in CREDENTIAL_STEPS:
+            fields["credentials_reached"] = "1"
+        return fields
+
+    @staticmethod
+    def redaction_context(record: dict[str, str]) -> RedactionContext:
+        """What redaction by step needs from a record besides its step (bot/redaction.py)."""
+        try:
+            otp_asked_at = float(record.get("otp_asked_at") or 0)
+        except ValueError:
+            otp_asked_at = 0.0
+        return RedactionContext(
+            otp_outstanding=time.time() - otp_asked_at < OTP_OUTSTANDING_SECONDS,
+            near_credentials=bool(record.get("credentials_reached"))
+            or record.get("step") in ("contact_confirmed", *CREDENTIAL_STEPS),
+        )
 
     def recent_ids(self, limit: int = 500) -> list[str]:
         return [i.decode() for i in self.redis.zrevrange("conv:index", 0, limit - 1)]

@@ -1,10 +1,12 @@
 """One turn of a conversation, the same for every channel.
 
 clean the text (NFKC, Unicode digits as ASCII, no control characters, 1600 characters at most)
-→ "supprimer mes données" (webhook/erasure.py) → redact secrets (by the step being asked) →
-transcript → Rasa → replies → transcript, and the conversation's step and state read back from
-the tracker. Turns of one conversation are serialised with a Redis lock so that two messages
-sent at once are answered in order.
+→ "supprimer mes données" (webhook/erasure.py) → redact secrets (by the step the message answers,
+the one stored before the turn, and what the record adds: a one-time code outstanding, the
+credentials screen reached; see bot/redaction.py) → transcript (encrypted at rest) → Rasa →
+replies → transcript, and the conversation's step and state read back from the tracker. Turns of
+one conversation are serialised with a Redis lock so that two messages sent at once are answered
+in order.
 
 Faults never leave the person without an answer: Rasa down → `RASA_DOWN` (an apology, and the
 conversation joins the advisors' queue); the action server down (Rasa then answers nothing) →
@@ -34,7 +36,7 @@ from redis.exceptions import LockError
 from bot.confirmation import show_values
 from bot.french_numbers import normalize_characters
 from bot.jsonlog import bind_conversation
-from bot.redaction import redact
+from bot.redaction import Redacted, redact
 from bot.vault import Vault
 from webhook.conversations import ConversationStore
 from webhook.erasure import ConversationEraser, ErasureFlow
@@ -127,6 +129,16 @@ class Dialogue:
         future.add_done_callback(lambda done: self._deliver_late(conversation_id, done, deliver))
         return [HOLDING]
 
+    def redact(
+        self, conversation_id: str, text: str, record: dict[str, str] | None = None
+    ) -> Redacted:
+        """`text` redacted for the step it answers (the stored one): what any channel must call
+        before it keeps or forwards a person's words (voice: a read-back, a call state)."""
+        if record is None:
+            record = self.conversations.get(conversation_id) or {}
+        context = self.conversations.redaction_context(record)
+        return redact(text, record.get("step") or None, self.vault, conversation_id, context)
+
     def erase(self, conversation_id: str) -> None:
         """Deletes everything kept for the conversation, at once (no confirmation asked)."""
         with self.conversations.turn_lock(conversation_id):
@@ -156,11 +168,12 @@ class Dialogue:
         erasure = self.erasure.turn(conversation_id, text, record)
         if erasure is not None:
             if self.conversations.get(conversation_id) is not None:  # not erased
-                self.conversations.append(conversation_id, "person", text)
+                shown = self.redact(conversation_id, text, record).display
+                self.conversations.append(conversation_id, "person", shown)
                 for reply in erasure:
                     self.conversations.append(conversation_id, "bot", reply)
             return erasure
-        redacted = redact(text, record.get("step") or None, self.vault, conversation_id)
+        redacted = self.redact(conversation_id, text, record)
         self.conversations.append(conversation_id, "person", redacted.display)
         if record.get("state") == "advisor":
             return []  # an advisor has the conversation: the bot stays silent
@@ -214,7 +227,8 @@ class Dialogue:
         except RasaUnavailable as error:
             logger.warning("could not read the tracker of %s: %s", conversation_id, error)
             return []
-        fields = {"step": current_step(slots)}
+        step = current_step(slots)
+        fields = {"step": step, **self.conversations.step_fields(step)}
         if slots.get("handoff_reason") and record.get("state", "bot") == "bot":
             fields["state"] = "waiting"
         self.conversations.update(conversation_id, **fields)

@@ -6,10 +6,8 @@ form (tests/support/canary.py). Zero hits."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-import redis
 
 from tests.e2e.test_new_code_and_contact import last_sms_code, path_b_until_the_code
 from tests.e2e.test_sms_activation import PASSWORD
@@ -20,7 +18,7 @@ from tests.e2e.test_voice_calls import (
     identify_by_keypad,
     spoken_code,
 )
-from tests.support.canary import files_under, find_secrets
+from tests.support.canary import find_secrets_in_stack
 from tests.support.people import person
 from tests.support.twilio_client import SmsPhone, next_number
 
@@ -58,9 +56,5 @@ def test_no_secret_in_clear_after_a_call_and_a_new_code(stack, backend, twilio_a
         one_time_code,
         new_code.replace(" ", ""),
     ]
-    client = redis.Redis.from_url(stack.redis_url)
-    try:
-        hits = find_secrets(secrets, client, files_under(Path(stack.env["VAR_DIR"])))
-    finally:
-        client.close()
+    hits = find_secrets_in_stack(stack, secrets)
     assert hits == [], hits

@@ -75,3 +75,12 @@ def find_secrets(
 def files_under(*folders: Path) -> list[Path]:
     """Every file under the folders (logs, append-only files, databases)."""
     return [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()]
+
+
+def find_secrets_in_stack(stack, secrets: Iterable[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """`find_secrets` over a running stack: its Redis and every file under its VAR_DIR."""
+    client = redis.Redis.from_url(stack.redis_url)
+    try:
+        return find_secrets(secrets, client, files_under(Path(stack.env["VAR_DIR"])))
+    finally:
+        client.close()
