@@ -22,6 +22,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from backend.auth import require_service_token
 from backend.context import backend, db
 from backend.delivery import send_sms
 from backend.errors import ApiError
@@ -48,6 +49,7 @@ from bot.masking import mask_mobile
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("codes", __name__, url_prefix="/v1/code-requests")
+blueprint.before_request(require_service_token)  # backend/auth.py
 
 REQUEST_VALIDITY = timedelta(minutes=30)
 MAX_SENDS = 5
