@@ -157,9 +157,9 @@ def test_a_persons_slash_restart_keeps_what_was_collected(stack, backend) -> Non
     someone = person("with_photo")
     code = backend.create_insured(**someone)["provisional_code"]
     phone = SmsPhone(stack, next_number())
-    phone.send("Bonjour")
-    phone.send(code)
-    assert "identité est vérifiée" in phone.send(spaced(someone["nir"]))
+    assert "code provisoire" in phone.send("Bonjour").lower()
+    assert "sécurité sociale" in phone.send(code).lower(), phone.received
+    assert "identité est vérifiée" in phone.send(spaced(someone["nir"])), phone.received
     for command in ("/restart", "/start_over", "/session_start", "/affirm"):
         reply = phone.send(command)
         assert reply and "début" not in reply, (command, reply)  # answered, not started over
