@@ -1,6 +1,7 @@
 """Typed client of the activation backend (docs/ARCHITECTURE.md), used by the actions.
 
-One `requests.Session` keeps connections open between turns. Every refusal becomes a
+One `requests.Session` keeps connections open between turns and sends the service token
+(`BACKEND_SERVICE_TOKEN`) the backend requires on the activation routes (backend/auth.py). Every refusal becomes a
 `BackendError` carrying the backend's machine-readable code; a network failure or a 5xx becomes
 `BackendUnavailable`, so the dialogue can apologise and keep what was collected.
 """
@@ -52,10 +53,12 @@ class Contact:
 
 
 class BackendClient:
-    def __init__(self, base_url: str, timeout: float = 8.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 8.0, service_token: str = "") -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
+        if service_token:
+            self.session.headers["Authorization"] = f"Bearer {service_token}"
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict[str, Any]:
         try:

@@ -14,7 +14,7 @@ import redis
 from actions.backend_client import BackendClient
 from bot.one_time_codes import OneTimeCodes
 from bot.redis_client import connect
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, load_settings, resolved_environment
 from bot.vault import REF_PATTERN, Vault
 from messaging import Messenger
 
@@ -61,7 +61,11 @@ def runtime() -> Runtime:
         settings=settings,
         redis=client,
         vault=Vault(client, settings.vault_key, settings.vault_ttl_seconds),
-        backend=BackendClient(settings.backend_url, timeout=settings.backend_timeout_seconds),
+        backend=BackendClient(
+            settings.backend_url,
+            timeout=settings.backend_timeout_seconds,
+            service_token=resolved_environment().get("BACKEND_SERVICE_TOKEN", ""),
+        ),
         codes=OneTimeCodes(client, settings.vault_key),
         messenger=Messenger.from_settings(settings, client),
     )

@@ -4,19 +4,45 @@
 hence this small wrapper around `rasa_sdk.endpoint.create_app`. A middleware times every action
 call, records what it set (`actions/metrics.py`) and binds the conversation id to the JSON log
 lines of that call.
+
+Only Rasa may call an action: every route but the three below needs `Authorization: Bearer
+<ACTION_SERVER_TOKEN>` (endpoints.yml sends it), else 401 before the body is read. An action
+call carries a tracker and runs backend calls with it, so anyone else reaching the port could
+drive the backend as the assistant. `/health`, `/healthz` and `/metrics` stay open: they tell
+whether the server runs, nothing about a person.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import os
 import time
 
 from bot.jsonlog import bind_conversation, configure_logging
-from bot.settings import load_settings
+from bot.settings import load_settings, resolved_environment
 
 logger = logging.getLogger("actions.calls")
+
+#: the routes that only say whether the server runs; every other one (`/webhook`, `/actions`)
+#: needs the token
+OPEN_PATHS = frozenset({"/health", "/healthz", "/metrics"})
+
+
+def action_server_token() -> str:
+    token = resolved_environment().get("ACTION_SERVER_TOKEN", "")
+    if not token:
+        raise SystemExit("ACTION_SERVER_TOKEN is empty: the action server would answer anyone")
+    return token
+
+
+def carries_token(authorization: str, token: str) -> bool:
+    """True when an `Authorization` header value is `Bearer <token>` (constant-time)."""
+    scheme, _, given = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())
 
 
 def main() -> None:
@@ -31,8 +57,22 @@ def main() -> None:
 
     configure_logging("actions")
     settings = load_settings()
+    token = action_server_token()
     run_actions_in_threads()  # a slow backend call holds its own conversation only
     app = create_app("actions", cors_origins=None)
+
+    @app.middleware("request")
+    async def require_token(request):  # type: ignore[no-untyped-def]
+        if request.path not in OPEN_PATHS and not carries_token(
+            request.headers.get("Authorization", ""), token
+        ):
+            logger.warning("action call refused: missing or wrong token")
+            return json_response(
+                {"error": "unauthorized", "message": "missing or wrong action server token"},
+                status=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return None
 
     @app.middleware("request")
     async def start_call(request):  # type: ignore[no-untyped-def]

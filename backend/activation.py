@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend.auth import require_service_token
 from backend.contact import ContactError, normalize_email, normalize_mobile
 from backend.context import backend, db
 from backend.errors import ApiError
@@ -45,6 +46,7 @@ from bot.masking import mask_email, mask_mobile
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("activation", __name__, url_prefix="/v1/activations/<activation_id>")
+blueprint.before_request(require_service_token)  # backend/auth.py
 
 DECISIONS = ("activate", "oppose")
 CONSENTS = ("accept_cgu", "accept_privacy")

@@ -5,12 +5,12 @@ An empty configured token refuses everything: the admin API is off until a token
 
 from __future__ import annotations
 
-import hmac
 import logging
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
+from backend.auth import require_admin_token
 from backend.context import backend, db
 from backend.errors import ApiError
 from backend.models import Insured
@@ -30,26 +30,7 @@ from backend.timeutil import iso
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def bearer_token() -> str:
-    """The token of an `Authorization: Bearer …` header, or "" when absent or of another kind."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
-def unauthorized(message: str) -> ApiError:
-    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
-
-
-@blueprint.before_request
-def require_admin_token() -> None:
-    configured = backend().config.admin_token
-    provided = bearer_token()
-    if not configured:
-        raise unauthorized("admin API disabled: BACKEND_ADMIN_TOKEN is not set")
-    if not hmac.compare_digest(provided.encode("utf-8"), configured.encode("utf-8")):
-        raise unauthorized("missing or wrong admin token")
+blueprint.before_request(require_admin_token)
 
 
 def load_person(nir_text: str) -> Insured:

@@ -48,15 +48,16 @@ def create_app(
     messenger: Any = None,
     *,
     pepper: bytes | None = None,
+    service_token: str | None = None,
 ) -> Flask:
     """Builds the backend.
 
     `clock` returns an aware UTC datetime (tests move time with it); `messenger` is anything
     with `send_sms(to, body)` and `send_email(to, subject, body)` (default: the real Messenger,
-    built on first use); `pepper` overrides the pepper resolution in `backend.config`.
+    built on first use); `pepper` and `service_token` override what `backend.config` reads.
     """
     settings = settings or load_settings()
-    config = backend_config(settings, pepper)
+    config = backend_config(settings, pepper, service_token)
     store = Store(config.database_url)
     if not store.ensure_schema():
         logger.warning("database not reachable yet; tables will be created on first use")

@@ -9,7 +9,9 @@ Then either `…/send` issues a new provisional code (revoking the old one) and 
 mobile on file (if the SMS cannot be sent, nothing changes), or, once the assistant has checked
 the person's one-time code, `…/activation` issues the new code, texts it as a keepsake and opens
 an activation whose card is already verified: the conversation goes straight on to the decision
-without the person typing the new code back. A request opens at most one activation.
+without the person typing the new code back. A request opens at most one activation. Because
+`…/activation` trusts its caller to have checked that code, every route here needs the service
+token of the assistant's actions (backend/auth.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from backend.auth import require_service_token
 from backend.context import backend, db
 from backend.delivery import send_sms
 from backend.errors import ApiError
@@ -48,6 +51,7 @@ from bot.masking import mask_mobile
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("codes", __name__, url_prefix="/v1/code-requests")
+blueprint.before_request(require_service_token)  # backend/auth.py
 
 REQUEST_VALIDITY = timedelta(minutes=30)
 MAX_SENDS = 5

@@ -1,5 +1,8 @@
 """What the backend takes from the settings, and where its pepper comes from.
 
+`BACKEND_SERVICE_TOKEN` is the bearer token of the routes the assistant's actions call
+(backend/auth.py); empty, they refuse everything.
+
 The pepper keys every HMAC the backend stores (NIRs, codes, card serials, tokens). In order:
 1. `BACKEND_PEPPER` (environment or `.env`), used as UTF-8 bytes;
 2. else derived from `VAULT_KEY`: HMAC-SHA256(VAULT_KEY, "mon-espace-sante/backend-pepper/v1"),
@@ -34,6 +37,7 @@ class BackendConfig:
     database_url: str
     admin_token: str
     pepper: bytes
+    service_token: str = ""
 
 
 def resolve_pepper(settings: Any, environ: Mapping[str, str] | None = None) -> bytes:
@@ -59,9 +63,15 @@ def _pepper_from_file(path: Path) -> bytes:
     return value.encode("ascii")
 
 
-def backend_config(settings: Any, pepper: bytes | None = None) -> BackendConfig:
+def backend_config(
+    settings: Any, pepper: bytes | None = None, service_token: str | None = None
+) -> BackendConfig:
+    """`pepper` and `service_token` override what the environment says (tests pass them)."""
+    if service_token is None:
+        service_token = resolved_environment().get("BACKEND_SERVICE_TOKEN", "")
     return BackendConfig(
         database_url=settings.backend_database_url,
         admin_token=settings.backend_admin_token,
         pepper=pepper if pepper is not None else resolve_pepper(settings),
+        service_token=service_token,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from flask import Flask, jsonify
@@ -77,6 +78,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
-        # The exception text can carry SQL parameters (hashes only), never request values.
-        logger.exception("unexpected error: %s", type(exc).__name__)
+        logger.error("unexpected error: %s\n%s", type(exc).__name__, where(exc))
         return jsonify(error_body("internal_error", "unexpected server error")), 500
+
+
+def where(exc: BaseException) -> str:
+    """The traceback's frames without the exception's text: a message can quote what it failed
+    on (a request value, an SQL parameter, a token in a URL), the frames only name code."""
+    return "".join(traceback.format_tb(exc.__traceback__)).rstrip()

@@ -13,6 +13,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
+from backend.auth import require_service_token
 from backend.context import backend, db
 from backend.errors import ApiError, invalid_request
 from backend.hashing import Hasher, new_token, same_hash
@@ -26,6 +27,7 @@ from bot.provisional_code import check_code
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint("identity", __name__, url_prefix="/v1")
+blueprint.before_request(require_service_token)  # backend/auth.py
 
 ACTIVATION_VALIDITY = timedelta(minutes=30)
 # Compared against when the NIR is unknown, so that path does the same work as a wrong code.

@@ -564,6 +564,29 @@ PATHS: dict[str, Any] = {
 }
 
 
+#: the routes only the assistant's actions call (backend/auth.py)
+SERVICE_ROUTES = ("/v1/identity-checks", "/v1/code-requests", "/v1/activations")
+
+
+def _with_service_token(paths: dict[str, Any]) -> dict[str, Any]:
+    """`paths` with the service token and its 401 on every operation of `SERVICE_ROUTES`."""
+    guarded: dict[str, Any] = {}
+    for path, item in paths.items():
+        if path.startswith(SERVICE_ROUTES):
+            item = {
+                key: value
+                if key == "parameters"
+                else {
+                    **value,
+                    "security": [{"serviceToken": []}],
+                    "responses": {**value["responses"], **_errors(e401="unauthorized")},
+                }
+                for key, value in item.items()
+            }
+        guarded[path] = item
+    return guarded
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
@@ -577,7 +600,7 @@ def openapi_document() -> dict[str, Any]:
                 "Any route may also answer 503 database_unavailable while the database is down."
             ),
         },
-        "paths": PATHS,
+        "paths": _with_service_token(PATHS),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {
@@ -585,6 +608,11 @@ def openapi_document() -> dict[str, Any]:
                     "type": "http",
                     "scheme": "bearer",
                     "description": "BACKEND_ADMIN_TOKEN",
+                },
+                "serviceToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "BACKEND_SERVICE_TOKEN (the assistant's action server)",
                 },
                 "accessToken": {
                     "type": "http",

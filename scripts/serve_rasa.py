@@ -1,8 +1,9 @@
 """Runs the Rasa server like `rasa run --enable-api`, plus the `/healthz` route of CONTRACT.md.
 
 `rasa run` has no hook to add a route, so this mirrors `rasa.core.run.serve_application`:
-API enabled and token-protected, bound to 127.0.0.1, REST channel from credentials.yml,
-Redis tracker and lock stores from endpoints.yml, the trained model from models/.
+API enabled and token-protected, bound to 127.0.0.1, the channels of credentials.yml (only the
+token-protected `rest_state`), Redis tracker and lock stores and the action server (with its
+token) from endpoints.yml, the trained model from models/.
 """
 
 from __future__ import annotations
@@ -17,29 +18,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.settings import load_settings  # noqa: E402
+from bot.settings import load_settings, resolved_environment  # noqa: E402
 
 logger = logging.getLogger("serve_rasa")
 
 
 def main() -> None:
     settings = load_settings()
+    # credentials.yml and endpoints.yml read ${VARS} from the process environment: fill in what
+    # only `.env` or the defaults hold (scripts/stack.py exports them all; a bare start does not)
+    for key, value in resolved_environment().items():
+        os.environ.setdefault(key, value)
     if not settings.rasa_token:
         raise SystemExit("RASA_TOKEN is empty: the Rasa HTTP API must be token-protected.")
+    if not os.environ.get("ACTION_SERVER_TOKEN"):
+        raise SystemExit("ACTION_SERVER_TOKEN is empty: the action server refuses calls without it")
 
     import rasa.core.utils
-    from rasa.core.channels.rest import RestInput
-    from rasa.core.run import close_resources, configure_app, load_agent_on_start
+    from rasa.core.run import (
+        close_resources,
+        configure_app,
+        create_http_input_channels,
+        load_agent_on_start,
+    )
     from rasa.core.utils import AvailableEndpoints
     from sanic.response import json as json_response
 
     from rasa_addons import speedups
-    from rasa_addons.rest_with_state import RestWithStateInput
 
     speedups.apply()  # logging at INFO, cheaper action-response checks, event lookups, connections
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
     app = configure_app(
-        [RestInput(), RestWithStateInput()],  # rest_state: the turn's state in the answer
+        create_http_input_channels(None, str(ROOT / "credentials.yml")),
         cors=None,
         auth_token=settings.rasa_token,
         enable_api=True,

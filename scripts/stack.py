@@ -32,6 +32,8 @@ from bot.settings import read_dotenv, resolved_environment  # noqa: E402
 GENERATED_SECRETS = (
     "TWILIO_AUTH_TOKEN",
     "RASA_TOKEN",
+    "ACTION_SERVER_TOKEN",
+    "BACKEND_SERVICE_TOKEN",
     "BACKEND_ADMIN_TOKEN",
     "BACKEND_PEPPER",
     "VAULT_KEY",

@@ -5,7 +5,8 @@ Every request carries `X-Conversation-Id`, so that a router in front of several 
 one. Connections are kept alive in a pool as large as the webhook's concurrency: with requests'
 default of 10, an 11th concurrent turn would open (and then drop) a new connection.
 
-A turn goes to Rasa's `rest_state` channel (rasa_addons/rest_with_state.py), which answers the
+A turn goes to Rasa's `rest_state` channel (rasa_addons/rest_with_state.py), with
+`Authorization: Bearer <RASA_TOKEN>` (the channel answers no one else), which answers the
 conversation's slots with the messages: `tracker_slots` called next by the same thread for the
 same conversation uses them instead of reading the tracker a second time. Any other call, or a
 second read, goes to Rasa.
@@ -52,7 +53,7 @@ class RasaClient:
             response = self.session.post(
                 f"{self.base_url}/webhooks/rest_state/webhook",
                 json={"sender": sender, "message": text, "metadata": metadata or {}},
-                headers={"X-Conversation-Id": sender},
+                headers={"X-Conversation-Id": sender, "Authorization": f"Bearer {self.token}"},
                 timeout=self.timeout,
             )
         except requests.RequestException as error:
@@ -62,8 +63,6 @@ class RasaClient:
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered {response.status_code}")
         body = response.json() or {}
-        if isinstance(body, list):  # the plain REST channel
-            return body
         if body.get("slots") is not None:
             slots = dict(body["slots"])
             slots["__active_loop"] = body.get("active_loop")

@@ -22,6 +22,7 @@ from messaging import MessagingError
 from tests.support.clock import FakeClock
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+SERVICE_TOKEN = "test-service-token-0123456789"
 PEPPER = b"test-pepper-0123456789abcdef"
 START = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
 STRONG_PASSWORD = "Tr3s-Solide!Mot"
@@ -49,6 +50,15 @@ class RecordingMessenger:
         """The 6-digit code of the last SMS or e-mail."""
         bodies = [body for _, body in self.sms] + [body for _, _, body in self.emails]
         return re.findall(r"\b\d{6}\b", bodies[-1])[-1]
+
+
+class ServiceClient(FlaskClient):
+    """A test client that calls as the assistant's actions do: with the service token, unless a
+    test sends its own `Authorization` header (tests of the public routes use `FlaskClient`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {SERVICE_TOKEN}"
 
 
 def make_nir(first_13: str) -> str:
@@ -114,13 +124,17 @@ def app_factory(tmp_path: Any, clock: FakeClock, messenger: RecordingMessenger) 
     """Builds more apps (other settings) sharing the test's clock and messenger."""
     apps: list[Flask] = []
 
-    def build(settings: Settings | None = None, **environ: str) -> Flask:
+    def build(
+        settings: Settings | None = None, service_token: str = SERVICE_TOKEN, **environ: str
+    ) -> Flask:
         application = create_app(
             settings or make_settings(tmp_path, **environ),
             clock=clock,
             messenger=messenger,
             pepper=PEPPER,
+            service_token=service_token,
         )
+        application.test_client_class = ServiceClient
         apps.append(application)
         return application
 
