@@ -60,8 +60,5 @@ def send_code(ctx: Context, purpose: str, destination_ref: str | None, nir: str 
         return apply(ctx, DESTINATION_EXPIRED)
     delivery = send_one_time_code(purpose, ctx.tracker.sender_id, destination, nir)
     outcome = delivery_outcome(delivery)
-    if outcome == "sent":
-        return apply(
-            ctx, DELIVERY[outcome], delivery, code_screen_events(purpose, destination_ref, delivery)
-        )
-    return apply(ctx, DELIVERY[outcome], delivery)
+    sent = code_screen_events(purpose, destination_ref, delivery) if outcome == "sent" else ()
+    return apply(ctx, DELIVERY[outcome], delivery, extra=sent)
