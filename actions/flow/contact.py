@@ -1,0 +1,80 @@
+"""Contact stage: the e-mail and mobile on file, shown masked on the contact screen; a change the
+person asked for is confirmed by a one-time code sent to the new value, then saved.
+
+The stage routes to the contact screen until the person confirms what is on file.
+"""
+
+from __future__ import annotations
+
+from actions import metrics
+from actions.backend_client import BackendError
+from actions.flow import one_time_code
+from actions.flow.base import (
+    OTHER,
+    OTP_SLOTS,
+    SESSION_CODES,
+    SESSION_LOST,
+    Context,
+    Outcome,
+    Step,
+    apply,
+    each,
+    refused,
+)
+from actions.runtime import runtime
+
+#: The field changed → what the confirmation says.
+SAVED = {
+    "email": "votre nouvelle adresse e-mail est enregistrée",
+    "mobile": "votre nouveau numéro de mobile est enregistré",
+}
+CHANGE_DONE_SLOTS = ("contact_confirmed", "contact_change", "new_contact") + OTP_SLOTS
+
+#: `update_contact` refused → the step.
+UPDATE_REFUSED: dict[str, Outcome] = {
+    **each(SESSION_CODES, SESSION_LOST),
+    OTHER: Outcome(
+        "Cette coordonnée n'a pas pu être enregistrée. Écrivez-en une autre, ou CONSEILLER.",
+        clear=("new_contact",) + OTP_SLOTS,
+        route="contact",
+    ),
+}
+#: `contact` refused → the step; any other refusal is not expected and raised.
+LOOKUP_REFUSED: dict[str, Outcome] = each(SESSION_CODES, SESSION_LOST)
+
+
+def stage(ctx: Context) -> Step:
+    slots = ctx.slots
+    if slots.get("contact_confirmed") == "confirmed":
+        return Step()
+    activation_id = ctx.reveal("activation_ref") or ""
+    done = Step()
+    field, new_value = slots.get("contact_change"), slots.get("new_contact")
+    if slots.get("contact_confirmed") == "change" and field and new_value:
+        waiting = one_time_code.pending(
+            ctx,
+            f"confirm_{field}",
+            lambda: ctx.keep("tok", new_value),
+            ctx.reveal("nir"),  # for the per-NIR throttle
+        )
+        if waiting is not None:
+            return waiting
+        try:
+            runtime().backend.update_contact(activation_id, **{field: new_value})
+        except BackendError as error:
+            return refused(ctx, UPDATE_REFUSED, error)
+        metrics.step_completed("contact_change")
+        saved = SAVED["email"] if field == "email" else SAVED["mobile"]
+        done = apply(ctx, Outcome(f"C'est vérifié : {saved}.", clear=CHANGE_DONE_SLOTS))
+    try:
+        contact = runtime().backend.contact(activation_id)
+    except BackendError as error:
+        return refused(ctx, LOOKUP_REFUSED, error)
+    on_file = Outcome(
+        sets=(
+            ("email_masked", contact.email_masked or "aucun"),
+            ("mobile_masked", contact.mobile_masked or "aucun"),
+        ),
+        route="contact",
+    )
+    return apply(ctx, on_file, extra=done.events)

@@ -1,0 +1,64 @@
+"""The one-time code step that path B and a contact change go through before their backend call.
+
+Where the person stands with the code sent for a purpose decides the step: typed back (go on),
+locked (the code screen already said so: advisor), sent (ask for it again), none yet (send one).
+Sending has its own table, from what `send_one_time_code` reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from actions.flow.base import CODE_REQUEST_SLOTS, SESSION_EXPIRED, Context, Outcome, Step, apply
+from actions.one_time_code_delivery import Delivery, code_screen_events, send_one_time_code
+from actions.runtime import runtime
+
+#: The code screen's answer for the purpose → the step (None: the code was typed back).
+TYPED_BACK = "verified"
+LOCKED_BY_SCREEN = Outcome(route="handoff")  # the code screen already said so
+ASK_AGAIN = Outcome(route="otp")
+
+#: What sending reports → the step. `say` is the delivery's own French sentence.
+DESTINATION_EXPIRED = Outcome(SESSION_EXPIRED, clear=CODE_REQUEST_SLOTS, route="new_code")
+DELIVERY: dict[str, Outcome] = {
+    "locked": Outcome(
+        lambda d: d.problem, sets=(("handoff_reason", "otp_locked"),), route="handoff"
+    ),
+    "not_sent": Outcome(lambda d: d.problem, route="paused"),
+    "sent": Outcome(route="otp"),
+}
+
+
+def delivery_outcome(delivery: Delivery) -> str:
+    if delivery.locked:
+        return "locked"
+    return "sent" if delivery.sent else "not_sent"
+
+
+def pending(
+    ctx: Context,
+    purpose: str,
+    destination_ref: Callable[[], str | None],
+    nir: str | None,
+) -> Step | None:
+    """None once the person typed back the code sent for `purpose`; otherwise the step
+    towards it: send the code, ask for it again, or the advisor after a lockout."""
+    slots = ctx.slots
+    if slots.get("otp_purpose") == purpose and slots.get("otp_code") == TYPED_BACK:
+        return None
+    if slots.get("otp_purpose") == purpose and slots.get("otp_code") is not None:
+        return apply(ctx, LOCKED_BY_SCREEN)
+    if slots.get("otp_purpose") == purpose and slots.get("otp_destination"):
+        return apply(ctx, ASK_AGAIN)
+    return send_code(ctx, purpose, destination_ref(), nir)
+
+
+def send_code(ctx: Context, purpose: str, destination_ref: str | None, nir: str | None) -> Step:
+    """Sends a code for `purpose` to the destination behind `destination_ref` (a vault ref)."""
+    destination = runtime().reveal(destination_ref, ctx.tracker.sender_id)
+    if not destination or not destination_ref:
+        return apply(ctx, DESTINATION_EXPIRED)
+    delivery = send_one_time_code(purpose, ctx.tracker.sender_id, destination, nir)
+    outcome = delivery_outcome(delivery)
+    sent = code_screen_events(purpose, destination_ref, delivery) if outcome == "sent" else ()
+    return apply(ctx, DELIVERY[outcome], delivery, extra=sent)
