@@ -57,7 +57,7 @@ test: validate test-stories test-python ## Everything CI runs
 nlu-eval: $(DEPS) ## Train NLU on a split and report intent and entity scores on held-out data
 	$(VPY) scripts/nlu_eval.py
 
-bench: $(DEPS) train ## Concurrent activations: latency, turns/s, memory -> var/bench/ (BENCH_ARGS: --channel voice, --scaled, --attach, --think 0, --train)
+bench: $(DEPS) train ## Concurrent activations: latency, turns/s, memory -> var/bench/ (BENCH_ARGS: --compare REF, --channel voice, --scaled, --attach, --think 0, --train)
 	$(VPY) -m bench $(BENCH_ARGS)
 
 lint: $(DEPS) ## ruff check + format check

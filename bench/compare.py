@@ -154,14 +154,32 @@ def git(*args: str, cwd: Path = ROOT) -> str:
     ).stdout.strip()
 
 
-def same_requirements(a: Path, b: Path) -> bool:
-    """The venv can be shared when both trees pin the same packages."""
-    return all(
-        (a / name).exists()
-        and (b / name).exists()
-        and (a / name).read_bytes() == (b / name).read_bytes()
-        for name in ("requirements.txt", "constraints.txt")
-    )
+def pins(constraints: str) -> dict[str, str]:
+    """{normalised name: version} of the `name==version` lines of a constraints file."""
+    out = {}
+    for line in constraints.splitlines():
+        line = line.split("#", 1)[0].split(";", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            out[name.strip().lower().replace("_", "-")] = version.strip()
+    return out
+
+
+def unmet_pins(constraints: str, installed: dict[str, str]) -> list[str]:
+    """The reference's pins that the working tree's venv does not have at that version.
+
+    None means the venv can be shared: extra packages (a test plugin added since) do not change
+    what the services run; a different version of any pinned package would.
+    """
+    have = {k.lower().replace("_", "-"): v for k, v in installed.items()}
+    return sorted(f"{n}=={v}" for n, v in pins(constraints).items() if have.get(n) != v)
+
+
+def installed_versions() -> dict[str, str]:
+    """Every distribution of the running interpreter (the working tree's venv)."""
+    from importlib.metadata import distributions
+
+    return {d.metadata["Name"]: d.version for d in distributions() if d.metadata["Name"]}
 
 
 def prepare_reference(ref: str, base: Path) -> Path:
@@ -174,10 +192,11 @@ def prepare_reference(ref: str, base: Path) -> Path:
         git("worktree", "add", "--detach", str(tree), commit)
     venv = tree / ".venv"
     if not venv.exists():
-        if same_requirements(ROOT, tree):
+        unmet = unmet_pins((tree / "constraints.txt").read_text(), installed_versions())
+        if not unmet:
             venv.symlink_to((ROOT / ".venv").resolve())
         else:
-            print(f"{ref}: other requirements, building its own venv ...", flush=True)
+            print(f"{ref}: other pins ({', '.join(unmet[:5])}...), its own venv ...", flush=True)
             subprocess.run(["make", "venv"], cwd=tree, check=True)
     seed_model(tree)
     print(f"{ref}: training its model if its inputs changed ...", flush=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.compare import Row, compare, figures, render, same_requirements
+from bench.compare import Row, compare, figures, render, unmet_pins
 
 RUNS = Path(__file__).parent / "runs"
 
@@ -113,12 +113,13 @@ def test_report_is_a_table_with_dates_loads_and_ratios(pair: tuple[dict, dict]) 
     assert "| errors | errors @50 at once |  | 0 | 0 | - |" in table
 
 
-def test_the_venv_is_shared_only_when_requirements_are_the_same(tmp_path: Path) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    for tree in (a, b):
-        tree.mkdir()
-        (tree / "requirements.txt").write_text("rasa==3.6.21\n")
-        (tree / "constraints.txt").write_text("numpy==1.23.5\n")
-    assert same_requirements(a, b)
-    (b / "constraints.txt").write_text("numpy==1.24.0\n")
-    assert not same_requirements(a, b)
+def test_the_venv_is_shared_only_when_every_pin_of_the_reference_is_installed() -> None:
+    constraints = (
+        "# header\nnumpy==1.23.5\nSQLAlchemy==1.4.54 ; python_version >= '3'\nrasa==3.6.21\n"
+    )
+    installed = {"numpy": "1.23.5", "sqlalchemy": "1.4.54", "rasa": "3.6.21", "pytest-xdist": "3.8"}
+    assert unmet_pins(constraints, installed) == []  # an extra package is no reason to rebuild
+    assert unmet_pins(constraints, {**installed, "numpy": "1.24.0"}) == ["numpy==1.23.5"]
+    missing = dict(installed)
+    del missing["rasa"]
+    assert unmet_pins(constraints, missing) == ["rasa==3.6.21"]
