@@ -8,6 +8,8 @@ DEPS      := $(VENV)/.deps-stamp
 MODEL     := models/mes.tar.gz
 RASA      := env TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONHASHSEED=0 $(VENV)/bin/rasa
 PYTEST_ARGS ?=
+# Tests run on as many pytest-xdist workers as CPUs; each stack is started once (tests/e2e/conftest.py).
+PYTEST_WORKERS ?= auto
 
 .PHONY: help run test lint format train validate test-stories test-python nlu-eval seed constraints clean browser bench router
 
@@ -48,14 +50,14 @@ router: ## Install Debian's haproxy for the scale-out test when missing (needs r
 	@scripts/ensure-haproxy
 
 test-python: $(DEPS) train browser router ## pytest: unit, service and end-to-end tests
-	$(VPY) -m pytest $(PYTEST_ARGS)
+	$(VPY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: validate test-stories test-python ## Everything CI runs
 
 nlu-eval: $(DEPS) ## Train NLU on a split and report intent and entity scores on held-out data
 	$(VPY) scripts/nlu_eval.py
 
-bench: $(DEPS) train ## Concurrent activations: latency, turns/s, memory -> var/bench/ (BENCH_ARGS: --channel voice, --scaled, --attach, --think 0, --train)
+bench: $(DEPS) train ## Concurrent activations: latency, turns/s, memory -> var/bench/ (BENCH_ARGS: --compare REF, --channel voice, --scaled, --attach, --think 0, --train)
 	$(VPY) -m bench $(BENCH_ARGS)
 
 lint: $(DEPS) ## ruff check + format check

@@ -44,10 +44,14 @@ def attached_target() -> Target:
     )
 
 
-def started_target(var_dir: Path, scaled: bool = False):  # type: ignore[no-untyped-def]
+def started_target(var_dir: Path, scaled: bool = False, root: Path = ROOT):  # type: ignore[no-untyped-def]
     """A private stack on free ports, as `make run` starts it (tests/support/stack.py), or
-    scaled out (scripts/scale_stack.py: 2 Rasa servers, 2 action servers, gunicorn, HAProxy)."""
-    sys.path.insert(0, str(ROOT))
+    scaled out (scripts/scale_stack.py: 2 Rasa servers, 2 action servers, gunicorn, HAProxy).
+
+    `root` is the tree whose services run (another commit's worktree for --compare): its own
+    tests/support/stack.py starts its own scripts and model with the running interpreter.
+    """
+    sys.path.insert(0, str(root))
     from tests.support.scaled_stack import make_scaled_stack
     from tests.support.stack import make_stack
 
@@ -87,24 +91,26 @@ def per_turn(after: dict[str, float], before: dict[str, float], summary: dict) -
     return {name: round(value, 1) for name, value in spent.items()}
 
 
-def training_time(train: bool) -> dict[str, Any]:
+def training_time(train: bool, root: Path = ROOT) -> dict[str, Any]:
     """Times a training run into a scratch directory (--train), or reads the last recorded one.
 
     The shared model (models/mes.tar.gz) is never touched.
     """
     if train:
-        out = Path(tempfile.mkdtemp(prefix="train-", dir=ROOT / "var" / "bench"))
+        scratch = root / "var" / "bench"
+        scratch.mkdir(parents=True, exist_ok=True)
+        out = Path(tempfile.mkdtemp(prefix="train-", dir=scratch))
         env = dict(os.environ, PYTHONHASHSEED="0", TF_CPP_MIN_LOG_LEVEL="2")
         rasa = str(Path(sys.executable).parent / "rasa")
         command = [rasa, "train", "-c", "config.yml", "-d", "bot/domain", "--data", "data"]
         command += ["--out", str(out), "--fixed-model-name", "bench", "--force"]
         started = time.monotonic()
-        subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(command, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
         return {"seconds": round(time.monotonic() - started, 1), "source": "timed by --train"}
-    record = ROOT / "models" / "mes.train.json"
+    record = root / "models" / "mes.train.json"
     if record.exists():
         recorded = json.loads(record.read_text())
-        return {**recorded, "source": str(record.relative_to(ROOT))}
+        return {**recorded, "source": str(record.relative_to(root))}
     return {"seconds": None, "source": "not recorded: run `make bench BENCH_ARGS=--train`"}
 
 
@@ -134,7 +140,17 @@ def main() -> int:
         help="leave the started stack running; its target goes to OUT/target.json",
     )
     parser.add_argument("--target", help="attach to the stack described by this target.json")
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="A/B: the same benchmark on commit REF (a worktree under var/bench/) then on the "
+        "working tree, and the ratio of every figure (bench/compare.py)",
+    )
+    parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare:
+        return compare_main(args)
+    root = Path(args.root).resolve()
     levels = [int(level) for level in args.levels.split(",") if level.strip()]
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -147,7 +163,7 @@ def main() -> int:
     elif args.attach:
         target = attached_target()
     else:
-        stack, target = started_target(out_dir / f"stack-{stamp}", args.scaled)
+        stack, target = started_target(out_dir / f"stack-{stamp}", args.scaled, root)
         if args.keep:
             saved = out_dir / "target.json"
             saved.write_text(json.dumps({**vars(target), "pid": stack.process.pid}))
@@ -194,7 +210,7 @@ def main() -> int:
         "levels": summaries,
         "memory_peak_mib": {k: round(v / MIB) for k, v in memory.peak.items()},
         "memory_peak_total_mib": round(memory.peak_total / MIB),
-        "training": training_time(args.train),
+        "training": training_time(args.train, root),
     }
     json_path, png_path = write(result, out_dir, stamp)
     print(json.dumps({k: result[k] for k in ("memory_peak_mib", "memory_peak_total_mib")}))
@@ -206,6 +222,33 @@ def main() -> int:
             f"{worst['turns_per_second']} turns/s, {worst['errors']} errors; "
             f"stack peak {result['memory_peak_total_mib']} MiB."
         )
+    return 0
+
+
+def compare_main(args: argparse.Namespace) -> int:
+    """--compare REF: reference first, then the working tree, then the ratio table."""
+    from bench import compare
+
+    base = Path(args.out)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    tree = compare.prepare_reference(args.compare, base)
+    argv = ["--levels", args.levels, "--conversations", str(args.conversations)]
+    argv += ["--channel", args.channel, "--think", str(args.think)]
+    argv += ["--train"] * args.train + ["--scaled"] * args.scaled
+    ref = compare.run_side(tree, args.compare, argv, base / f"compare-{stamp}" / "ref")
+    head = compare.git("rev-parse", "--short", "HEAD")
+    dirty = compare.git("status", "--porcelain", "--untracked-files=no")
+    label = head + (" + uncommitted changes" if dirty else "")
+    new = compare.run_side(ROOT, label, argv, base / f"compare-{stamp}" / "new")
+    rows = compare.compare(ref, new)
+    table = compare.render(rows, ref, new)
+    folder = base / f"compare-{stamp}"
+    (folder / "compare.md").write_text(table)
+    (folder / "compare.json").write_text(
+        json.dumps({"ref": ref, "new": new}, indent=2, ensure_ascii=False) + "\n"
+    )
+    print(table)
+    print(f"Wrote {folder / 'compare.md'} and {folder / 'compare.json'}")
     return 0
 
 

@@ -90,6 +90,16 @@ def load_json(path: Path):
         return json.load(handle)
 
 
+def entity_report(results: Path) -> Path | None:
+    """The entity extractor's report (DIETClassifier_report.json, CRFEntityExtractor_report.json
+    ...): whichever extractor the pipeline has, so that pipelines can be compared."""
+    others = ("intent_report.json", "response_selection_report.json")
+    for path in sorted(results.glob("*_report.json")):
+        if path.name not in others and any(name in load_json(path) for name in ENTITIES):
+            return path
+    return None
+
+
 def summarise(
     results: Path, n_train: int, n_test: int, seed: int, fraction: float, threshold: float | None
 ) -> dict:
@@ -156,9 +166,10 @@ def summarise(
         for (a, b), c in pairs.most_common(10)
     ]
 
-    entity_report_path = results / "DIETClassifier_report.json"
+    entity_report_path = entity_report(results)
     entities = {}
-    if entity_report_path.exists():
+    if entity_report_path is not None:
+        summary["entity_extractor"] = entity_report_path.name.removesuffix("_report.json")
         report = load_json(entity_report_path)
         for name in ENTITIES:
             vals = report.get(name)

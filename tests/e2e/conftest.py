@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
 
 from tests.fakes.twilio_api import FakeTwilioApi
 from tests.support.stack import Stack, make_stack
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test-python`: `-n auto --dist loadgroup`), keeps each stack
+    started once: every test of the session `stack` goes to one worker, and each module that
+    starts its own stack (test_faults, test_scale_out...) to one worker too. Other tests spread
+    freely. Without xdist the markers change nothing."""
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        if path.parent != HERE:
+            continue
+        group = "stack" if "stack" in item.fixturenames else path.stem
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
