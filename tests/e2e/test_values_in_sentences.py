@@ -17,6 +17,7 @@ from tests.e2e.test_voice_calls import (
     card_and_decision_by_keypad,
     choose_on_page,
     heard_digits,
+    spoken_code,
 )
 from tests.support.french_speller import say_groups
 from tests.support.people import person, spaced
@@ -137,6 +138,7 @@ def test_phone_nir_as_the_recogniser_writes_it(stack, backend, twilio_api) -> No
     assert "identité est vérifiée" in turn.text
     turn = card_and_decision_by_keypad(call, someone)
     assert "lien" in turn.text
-    response = choose_on_page(stack, twilio_api, someone["mobile"], "camille.cle85")
+    spoken = spoken_code(turn)  # the page asks for the code the call says aloud
+    response = choose_on_page(stack, twilio_api, someone["mobile"], "camille.cle85", spoken)
     assert response.status_code == 200 and "activé" in response.text
     assert backend.insured(nir)["status"] == "activated"

@@ -11,7 +11,9 @@ _serial = itertools.count(1)
 
 
 def make_nir(sex: str = "1", year: int = 85, month: int = 5, department: str = "78") -> str:
-    body = f"{sex}{year:02d}{month:02d}{department}{secrets.randbelow(1000):03d}{secrets.randbelow(1000):03d}"
+    # commune and order number run from 001 to 999: the backend refuses 000 (an invalid NIR)
+    commune, order = 1 + secrets.randbelow(999), 1 + secrets.randbelow(999)
+    body = f"{sex}{year:02d}{month:02d}{department}{commune:03d}{order:03d}"
     return body + stdnum_nir.calc_check_digits(body)
 
 
