@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from text_to_num import text2num
 
-from bot.french_numbers import normalize_text, strip_accents
+from bot.french_numbers import DIGIT_WORDS, normalize_text, strip_accents
 
 EMAIL_ERRORS = ("empty", "invalid", "ambiguous", "no_ending")
 
@@ -53,19 +53,8 @@ _KNOWN_SERVERS = frozenset(
 )
 _SPOKEN_TLDS = frozenset("com fr net org eu be ch info biz re io".split())
 
-_DIGIT_WORDS = {
-    "zero": "0",
-    "un": "1",
-    "une": "1",
-    "deux": "2",
-    "trois": "3",
-    "quatre": "4",
-    "cinq": "5",
-    "six": "6",
-    "sept": "7",
-    "huit": "8",
-    "neuf": "9",
-}
+#: A digit said as a word ("deux", "une"), as `bot.french_numbers` reads them.
+_DIGIT_WORDS = {word: str(value) for word, value in DIGIT_WORDS.items()} | {"une": "1"}
 _NUMBER_WORDS = frozenset(
     [
         *_DIGIT_WORDS,
