@@ -13,6 +13,7 @@ it, so a fresh clone's `make test` builds it (2-3 minutes on 2 cores), then reus
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -55,16 +56,23 @@ def wanted_stamp() -> str:
 
 
 def ensure() -> Path:
-    """The bin directory of an up-to-date venv with both linters, built when missing."""
+    """The bin directory of an up-to-date venv with both linters, built when missing.
+
+    Under an exclusive file lock: pytest-xdist workers (or two `make test` runs) asking at
+    once would otherwise build the same venv on top of each other (a fresh clone's CI failed
+    so, in ensurepip)."""
     venv = venv_dir()
     stamp = venv / ".lint-stamp"
-    if stamp.exists() and stamp.read_text().strip() == wanted_stamp():
-        return venv / "bin"
-    shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([find_python(), "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run(pip + ["-r", str(REQUIREMENTS), "-c", str(CONSTRAINTS)], check=True)
-    stamp.write_text(wanted_stamp() + "\n")
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / "deploy-lint-venv.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stamp.exists() and stamp.read_text().strip() == wanted_stamp():
+            return venv / "bin"
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([find_python(), "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run(pip + ["-r", str(REQUIREMENTS), "-c", str(CONSTRAINTS)], check=True)
+        stamp.write_text(wanted_stamp() + "\n")
     return venv / "bin"
 
 

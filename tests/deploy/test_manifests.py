@@ -23,6 +23,9 @@ K8S = ROOT / "deploy" / "k8s"
 MANIFESTS = sorted(K8S.glob("*.yaml"))
 #: a proxy that answers nothing: the linters must not need the network
 OFFLINE = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+#: One pytest-xdist worker runs them all, so the linters' venv is built once (`ensure` also
+#: holds a lock, for any other concurrent caller).
+pytestmark = pytest.mark.xdist_group("deploy-lint")
 
 
 @pytest.fixture(scope="module")
