@@ -83,9 +83,6 @@ class ConversationStore:
         A `scope` gives the person another conversation of its own on the channel (a second
         call from the same number while the first is live)."""
         conversation_id = self.conversation_id(channel, address, scope)
-        linked = self.redis.get(f"conv:link:{conversation_id}")
-        if linked and self.redis.exists(f"conv:{linked.decode()}"):
-            conversation_id = linked.decode()  # continued from another channel (`link_channel`)
         key = f"conv:{conversation_id}"
         if not self.redis.exists(key):
             masked = mask_mobile(address) if address.startswith("+") else "numéro masqué"
@@ -237,12 +234,6 @@ class ConversationStore:
         self.update(conversation_id, state="bot", step=step)
 
     # -- delivery ------------------------------------------------------------------------------
-    def link_channel(self, channel: str, address: str, conversation_id: str) -> None:
-        """Messages from `address` on `channel` continue `conversation_id` (a caller finishing
-        by SMS what they started on the phone) until the retention period ends."""
-        own = self.conversation_id(channel, address)
-        self.redis.set(f"conv:link:{own}", conversation_id, ex=self.retention)
-
     def first_delivery(self, message_sid: str) -> bool:
         """True the first time a Twilio MessageSid (or CallSid+turn) is seen: Twilio retries."""
         return bool(self.redis.set(f"seen:{message_sid}", b"1", nx=True, ex=2 * 24 * 3600))
