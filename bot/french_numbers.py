@@ -43,17 +43,8 @@ _TENS = {
     "octante",
     "nonante",
 }
-_TENS_BEFORE_ET = {
-    "vingt",
-    "trente",
-    "quarante",
-    "cinquante",
-    "soixante",
-    "septante",
-    "huitante",
-    "octante",
-    "nonante",
-}
+# "et" joins a ten and "un"/"onze" ("vingt et un", "septante et un"); never after "vingts".
+_TENS_BEFORE_ET = _TENS - {"vingts"}
 _SCALES = {"cent", "cents", "mille", "mil"}
 _REPEATERS = {"double": 2, "triple": 3}
 _ZERO_COUNTS = {"deux": 2, "trois": 3, "quatre": 4}
