@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Tests run on as many pytest-xdist workers as CPUs; each stack is started once (tests/e2e/conftest.py).
 PYTEST_WORKERS ?= auto
 
-.PHONY: help run test lint format train validate test-stories test-python nlu-eval seed constraints clean browser bench router
+.PHONY: help run test lint house format train validate test-stories test-python nlu-eval seed constraints clean browser bench router
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,7 +52,7 @@ router: ## Install Debian's haproxy for the scale-out test when missing (needs r
 test-python: $(DEPS) train browser router ## pytest: unit, service and end-to-end tests
 	$(VPY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-test: validate test-stories test-python ## Everything CI runs
+test: house validate test-stories test-python ## Everything CI runs
 
 nlu-eval: $(DEPS) ## Train NLU on a split and report intent and entity scores on held-out data
 	$(VPY) scripts/nlu_eval.py
@@ -60,9 +60,13 @@ nlu-eval: $(DEPS) ## Train NLU on a split and report intent and entity scores on
 bench: $(DEPS) train ## Concurrent activations: latency, turns/s, memory -> var/bench/ (BENCH_ARGS: --compare REF, --channel voice, --scaled, --attach, --think 0, --train)
 	$(VPY) -m bench $(BENCH_ARGS)
 
-lint: $(DEPS) ## ruff check + format check
+lint: $(DEPS) ## ruff check + format check + the house rules
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VPY) scripts/check_house.py
+
+house: $(DEPS) ## The house rules: modules under 400 lines, Rasa's insides in compat.py, sentences in the domain or webhook/texts.py
+	$(VPY) scripts/check_house.py
 
 format: $(DEPS) ## ruff format + autofix
 	$(VENV)/bin/ruff check --fix .
