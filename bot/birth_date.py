@@ -24,7 +24,8 @@ from datetime import date
 
 import dateparser
 
-from bot.french_numbers import normalize_text, spoken_to_digits, strip_accents
+from bot.french_numbers import spoken_to_digits
+from bot.text_normalization import normalize_text, strip_accents
 
 MAX_AGE_YEARS = 120
 BIRTH_DATE_ERRORS = ("empty", "not_a_date", "incomplete", "ambiguous", "in_future", "too_old")

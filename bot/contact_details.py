@@ -21,8 +21,9 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, ValidationResult
 
 from bot.dictated_email import read_email
-from bot.french_numbers import normalize_text, spoken_to_digits
+from bot.french_numbers import spoken_to_digits
 from bot.number_readings import crossings, number_spans, readings
+from bot.text_normalization import normalize_text
 
 MOBILE_ERRORS = (
     "empty",

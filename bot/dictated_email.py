@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from text_to_num import text2num
 
-from bot.french_numbers import DIGIT_WORDS, normalize_text, strip_accents
+from bot.number_tokens import DIGIT_WORDS
+from bot.text_normalization import normalize_text, strip_accents
 
 EMAIL_ERRORS = ("empty", "invalid", "ambiguous", "no_ending")
 

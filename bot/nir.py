@@ -17,8 +17,9 @@ from itertools import pairwise
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fr import nir as stdnum_nir
 
-from bot.french_numbers import normalize_text, spoken_to_digits
+from bot.french_numbers import spoken_to_digits
 from bot.number_readings import Reading, crossings, likeliest, number_spans, readings
+from bot.text_normalization import normalize_text
 
 NIR_LENGTH = 15
 # First digit: 1/2 (men/women), 3/4 (provisional numbers), 7/8 (temporary numbers).

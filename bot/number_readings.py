@@ -27,128 +27,16 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from bot.french_numbers import (
-    _classify,
-    _joined,
-    _tokenize,
-    normalize_with_offsets,
-    strip_accents,
-)
+from bot.number_tokens import SCALES, joined, number_token_kinds, tokenize
+from bot.number_words import lenient_words, number_words
+from bot.text_normalization import normalize_with_offsets, strip_accents
 
-_UNITS = ["zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
-_TEENS = {10: "dix", 11: "onze", 12: "douze", 13: "treize", 14: "quatorze", 15: "quinze"}
-_TEENS[16] = "seize"
-_TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
-_SWISS_TENS = {7: "septante", 8: "huitante", 9: "nonante"}
-SCALE_WORDS = frozenset({"cent", "cents", "mille", "mil"})
 #: At most this many words in one number ("mille neuf cent quatre vingt dix neuf" has 7).
 MAX_WORDS = 9
 MAX_READINGS = 4000
 _BREAK_RE = re.compile(r"[,;.…:!?]|\s[-\u2010-\u2015]|[-\u2010-\u2015]\s")
 _KEY_WORDS = ("cle", "clef")
 _KEY_FILLERS = ("et", "la", "sa", "avec")
-
-
-def _below_20(n: int) -> list[list[str]]:
-    if n < 10:
-        return [[_UNITS[n]]] + ([["une"]] if n == 1 else [])
-    if n <= 16:
-        return [[_TEENS[n]]]
-    return [["dix", _UNITS[n - 10]]]
-
-
-def _below_100(n: int) -> list[list[str]]:
-    """Every accepted way of saying 1-99 (standard, Belgian/Swiss, "vingt-un")."""
-    if n < 20:
-        return _below_20(n)
-    tens, unit = divmod(n, 10)
-    forms: list[list[str]] = []
-    if tens <= 6 or tens in _SWISS_TENS:
-        names = [_TENS[tens]] if tens <= 6 else []
-        names += [_SWISS_TENS[tens]] if tens in _SWISS_TENS else []
-        if tens == 8:
-            names.append("octante")
-        for name in names:
-            if unit == 0:
-                forms.append([name])
-            elif unit == 1:
-                forms += [[name, "et", "un"], [name, "et", "une"], [name, "un"]]
-            else:
-                forms.append([name, _UNITS[unit]])
-    if tens == 7:  # soixante-dix
-        rest = n - 60
-        if rest == 11:
-            forms.append(["soixante", "et", "onze"])
-        forms += [["soixante", *form] for form in _below_20(rest)]
-    if tens >= 8:  # quatre-vingt(s)
-        rest = n - 80
-        if rest == 0:
-            forms += [["quatre", "vingts"], ["quatre", "vingt"]]
-        else:
-            forms += [["quatre", "vingt", *form] for form in _below_20(rest)]
-            if rest == 1:
-                forms.append(["quatre", "vingt", "et", "un"])
-    return forms
-
-
-def _below_1000(n: int) -> list[list[str]]:
-    hundreds, rest = divmod(n, 100)
-    if hundreds == 0:
-        return _below_100(n)
-    heads = [["cent"]] if hundreds == 1 else [[_UNITS[hundreds], "cent"]]
-    forms = [head + tail for head in heads for tail in (_below_100(rest) if rest else [[]])]
-    if hundreds > 1 and rest == 0:
-        forms.append([_UNITS[hundreds], "cents"])
-    return forms
-
-
-def _below_10000(n: int) -> list[list[str]]:
-    thousands, rest = divmod(n, 1000)
-    if thousands == 0:
-        forms = _below_1000(n)
-    else:
-        heads = [["mille"], ["mil"]] if thousands == 1 else [[_UNITS[thousands], "mille"]]
-        tails = _below_1000(rest) if rest else [[]]
-        forms = [head + tail for head in heads for tail in tails]
-    hundreds, rest = divmod(n, 100)
-    if 11 <= hundreds <= 19:  # "dix-neuf cent quatre-vingt-cinq": years
-        tails = _below_100(rest) if rest else [[]]
-        for head in _below_20(hundreds):
-            forms += [[*head, "cent", *tail] for tail in tails]
-            if not rest:
-                forms.append([*head, "cents"])
-    return forms
-
-
-@functools.lru_cache(maxsize=1)
-def number_words() -> dict[tuple[str, ...], str]:
-    """Every sequence of words (accents removed) that says one number, with its digits:
-    0-9999 in every accepted spelling, plus "double zéro", "triple six", "deux zéros"."""
-    table: dict[tuple[str, ...], str] = {("zero",): "0"}
-    for n in range(1, 10000):
-        for form in _below_10000(n):
-            table.setdefault(tuple(form), str(n))
-    for digit, name in enumerate(_UNITS):
-        table[("double", name)] = str(digit) * 2
-        table[("triple", name)] = str(digit) * 3
-    for count in (2, 3, 4):
-        table[(_UNITS[count], "zeros")] = "0" * count
-    return table
-
-
-@functools.lru_cache(maxsize=1)
-def lenient_words() -> frozenset[tuple[str, ...]]:
-    """Spellings accepted but not standard: a number ending in "quatre vingt" or "deux cent"
-    without the plural -s, "vingt-un". A reading that needs one is less likely."""
-    slips = set()
-    for words in number_words():
-        if len(words) >= 2 and words[-2:] == ("quatre", "vingt"):
-            slips.add(words)
-        elif len(words) >= 2 and words[-1] == "cent" and words[-2] not in ("mille", "mil"):
-            slips.add(words)
-        elif len(words) == 2 and words[0] in _TENS.values() and words[1] == "un":
-            slips.add(words)
-    return frozenset(slips)
 
 
 @dataclass(frozen=True)
@@ -206,8 +94,8 @@ def _atoms_of(text: str, corsica: bool) -> list[tuple[list[Atom], list[str], boo
     """Runs of number tokens: their atoms, the links between them, and whether any token was
     a hyphenated number (per run)."""
     normalized, starts, ends = normalize_with_offsets(text)
-    tokens = _tokenize(normalized, corsica)
-    kinds = _classify(normalized, tokens, corsica)
+    tokens = tokenize(normalized, corsica)
+    kinds = number_token_kinds(normalized, tokens, corsica)
     table = number_words()
     runs: list[tuple[list[Atom], list[str], bool]] = []
     atoms: list[Atom] = []
@@ -236,7 +124,7 @@ def _atoms_of(text: str, corsica: bool) -> list[tuple[list[Atom], list[str], boo
             previous = -1
             index += 1
             continue
-        if atoms and not pending_break and not _joined(normalized, tokens[previous], token):
+        if atoms and not pending_break and not joined(normalized, tokens[previous], token):
             close()
         if atoms:
             between = normalized[tokens[previous].end : token.start]
@@ -288,8 +176,8 @@ def _number_spans(text: str, corsica: bool) -> tuple[NumberSpan, ...]:
         rectified = False
         for index, link in enumerate(links):
             if link == "bound" and (
-                words[index] in SCALE_WORDS
-                or words[index + 1] in SCALE_WORDS
+                words[index] in SCALES
+                or words[index + 1] in SCALES
                 or "et" in (words[index], words[index + 1])
             ):
                 rectified = True
@@ -310,7 +198,7 @@ def _join_allowed(span: NumberSpan, index: int) -> bool:
     if span.rectified:
         return False
     if span.hyphenated:
-        return bool({left, right} & (SCALE_WORDS | {"et"}))
+        return bool({left, right} & (SCALES | {"et"}))
     return True
 
 

@@ -14,13 +14,9 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.french_numbers import (
-    DIGIT_WORDS,
-    normalize_text,
-    normalize_with_offsets,
-    spoken_to_digits,
-    strip_accents,
-)
+from bot.french_numbers import spoken_to_digits
+from bot.number_tokens import DIGIT_WORDS
+from bot.text_normalization import normalize_text, normalize_with_offsets, strip_accents
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12

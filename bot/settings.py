@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.helpline import HELPLINE, Helpline
+
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, str] = {
@@ -112,6 +114,8 @@ class Settings:
     #: reverse proxies in front of the webhook whose X-Forwarded-For / -Proto are believed (0:
     #: none, the TCP peer is the client); the audit and the login limiter use that address
     trusted_proxies: int = 0
+    #: the helpline's number, hours and public holidays (bot/helpline.py: defined there once)
+    helpline: Helpline = HELPLINE
 
     @property
     def local_outbox(self) -> bool:

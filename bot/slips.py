@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from bot.credentials import identifier_problems
-from bot.french_numbers import find_number_runs, normalize_text, strip_accents
+from bot.french_numbers import find_number_runs
 from bot.provisional_code import LETTER_NAMES, RADIO_WORDS
+from bot.text_normalization import normalize_text, strip_accents
 
 # A run of digits and O/o touching no other letter ("O5", "OO6", "1985O"): O for zero.
 _DIGITS_AND_O = re.compile(r"(?<![^\W\d_])[0-9Oo]+(?![^\W\d_])")

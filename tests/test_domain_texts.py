@@ -6,8 +6,16 @@ import pytest
 import yaml
 
 from bot import replies
+from bot.helpline import HELPLINE
 from bot.settings import ROOT
 from bot.sms_text import is_gsm7, segments, to_gsm7
+
+
+def with_helpline(text: str) -> str:
+    """A response as sent: the helpline's variables filled in (rasa_addons/helpline_nlg.py)."""
+    for name, value in HELPLINE.template_values().items():
+        text = text.replace("{" + name + "}", value)
+    return text
 
 
 def domain_texts() -> list[tuple[str, str]]:
@@ -16,7 +24,7 @@ def domain_texts() -> list[tuple[str, str]]:
         for name, variants in (
             (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
         ).items():
-            texts += [(name, v["text"]) for v in variants if v.get("text")]
+            texts += [(name, with_helpline(v["text"])) for v in variants if v.get("text")]
     return texts
 
 

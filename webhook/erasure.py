@@ -20,6 +20,7 @@ import redis
 
 from bot.french_numbers import strip_accents
 from bot.vault import Vault
+from webhook import texts
 from webhook.conversations import ConversationStore
 
 logger = logging.getLogger(__name__)
@@ -34,16 +35,6 @@ LIVE_CALL_PREFIX = "voice:live:"
 CALL_STATE_PREFIX = "voice:call:"
 LINK_INDEX_PREFIX = "voicelink:conv:"
 
-CONFIRM = (
-    "Voulez-vous supprimer cette conversation et tout ce que vous y avez donné (numéro de "
-    "sécurité sociale, code, réponses) ? Votre espace Mon espace santé n'est pas modifié. "
-    "Répondez OUI pour supprimer, ou NON pour continuer."
-)
-ERASED = (
-    "C'est fait : cette conversation et vos données ont été supprimées de l'assistant. "
-    "Écrivez BONJOUR pour recommencer."
-)
-KEPT = "Rien n'a été supprimé. Reprenons : écrivez RÉPÉTER pour revoir la question."
 
 _REQUEST = re.compile(
     r"^(je veux |je voudrais |merci de |pouvez vous |veuillez )?"
@@ -119,14 +110,14 @@ class ErasureFlow:
         """The replies when this message is part of an erasure, else None (a normal turn)."""
         if is_erasure_request(text):
             self.conversations.update(conversation_id, **{self.PENDING_FIELD: "1"})
-            return [CONFIRM]
+            return [texts.ERASE_CONFIRM]
         if not record.get(self.PENDING_FIELD):
             return None
         self.conversations.clear_fields(conversation_id, self.PENDING_FIELD)
         answer = _words(text)
         if answer in _YES:
             self.eraser.erase(conversation_id)
-            return [ERASED]
+            return [texts.ERASE_DONE]
         if answer in _NO:
-            return [KEPT]
+            return [texts.ERASE_KEPT]
         return None  # anything else: the erasure is dropped and the message handled as usual

@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot.french_numbers import normalize_characters
 from bot.sms_text import to_gsm7
+from webhook import texts
 from webhook.services import services
 from webhook.twilio_security import twilio_signed
 from webhook.voice import call_awaiting_sms
@@ -33,20 +34,6 @@ blueprint = Blueprint("sms", __name__)
 
 STOP_WORDS = {"stop", "arret", "arrêt", "stop sms", "desabonner", "désabonner", "unsubscribe"}
 START_WORDS = {"start", "unstop", "reprendre sms"}
-OPTED_OUT = (
-    "Vous ne recevrez plus de SMS de l'assistant Mon espace santé. Écrivez START pour réactiver."
-)
-OPTED_IN = "Les SMS de l'assistant Mon espace santé sont réactivés. Écrivez BONJOUR pour commencer."
-MEDIA = "Je ne peux lire que du texte : écrivez votre réponse dans un SMS, s'il vous plaît."
-EMPTY = "Votre message est vide. Écrivez BONJOUR pour commencer, ou AIDE."
-NO_NUMBER = (
-    "Je ne peux pas vous répondre : votre numéro n'est pas reconnu. Écrivez depuis un téléphone "
-    "mobile, ou appelez le 34 22."
-)
-FAULT = (
-    "Désolé, l'assistant rencontre un problème technique. Réessayez dans quelques minutes, ou "
-    "appelez le 34 22 (lun-ven 8h30-17h)."
-)
 MAX_BODY = 1600
 
 
@@ -87,16 +74,16 @@ def run_sms_turn(
     keyword = re.sub(r"\s+", " ", body.strip().lower())
     if keyword in STOP_WORDS:
         s.conversations.set_opted_out(address, True)
-        return [OPTED_OUT]
+        return [texts.SMS_OPTED_OUT]
     if keyword in START_WORDS:
         s.conversations.set_opted_out(address, False)
-        return [OPTED_IN]
+        return [texts.SMS_OPTED_IN]
     if s.conversations.is_opted_out(address):
         return []
     if num_media and not body.strip():
-        return [MEDIA]
+        return [texts.SMS_MEDIA]
     if not body.strip():
-        return [EMPTY]
+        return [texts.SMS_EMPTY]
     # An SMS a call is waiting for (its credentials link, an e-mail address) continues the
     # call's conversation; any other is an SMS conversation of its own.
     conversation_id = call_awaiting_sms(address) or s.conversations.open("sms", address)
@@ -122,7 +109,7 @@ def incoming_sms() -> Response:
     address = normalise_address(request.form.get("From", ""))
     if not is_phone_number(address):
         logger.warning("sms from an address that is not a phone number: refused")
-        return sms_reply([NO_NUMBER])
+        return sms_reply([texts.SMS_NO_NUMBER])
     try:
         num_media = int(request.form.get("NumMedia", "0") or 0)
     except ValueError:
@@ -143,7 +130,7 @@ def fault(error: Exception) -> Response:
         type(error).__name__,
         "".join(traceback.format_tb(error.__traceback__)),
     )
-    return sms_reply([FAULT])
+    return sms_reply([texts.SMS_FAULT])
 
 
 @blueprint.post("/twilio/sms/status")

@@ -7,14 +7,13 @@ from datetime import datetime, timezone
 import pytest
 from flask import Flask
 
+from bot.helpline import HELPLINE
 from tests.advisor.conftest import FakeClock, open_conversation
 from webhook.advisor.hours import HelplineHours
 
 
 def paris(year: int, month: int, day: int, hour: int, minute: int = 0) -> FakeClock:
-    from webhook.advisor.hours import PARIS
-
-    local = datetime(year, month, day, hour, minute, tzinfo=PARIS)
+    local = datetime(year, month, day, hour, minute, tzinfo=HELPLINE.zone)
     return FakeClock(local.astimezone(timezone.utc))
 
 
@@ -31,6 +30,13 @@ def paris(year: int, month: int, day: int, hour: int, minute: int = 0) -> FakeCl
         (paris(2026, 3, 15, 11), False, "demain dès 8h30"),  # Sunday
         (paris(2026, 7, 7, 8, 15), False, "aujourd'hui dès 8h30"),  # summer time (UTC+2)
         (paris(2026, 7, 7, 16, 45), True, None),
+        # public holidays (bot/helpline.py)
+        (paris(2026, 5, 14, 10), False, "demain dès 8h30"),  # Ascension Thursday
+        (paris(2026, 4, 6, 9), False, "demain dès 8h30"),  # Easter Monday
+        (paris(2026, 5, 22, 18), False, "mardi dès 8h30"),  # Friday before Whit Monday
+        (paris(2026, 12, 24, 18), False, "lundi dès 8h30"),  # Christmas is a Friday
+        (paris(2026, 12, 31, 17, 30), False, "lundi dès 8h30"),  # New Year's Day is a Friday
+        (paris(2026, 12, 28, 10), True, None),
     ],
 )
 def test_helpline_hours_in_paris(clock: FakeClock, open_: bool, when: str | None) -> None:

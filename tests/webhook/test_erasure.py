@@ -6,7 +6,8 @@ import pytest
 import redis
 from flask import Flask
 
-from webhook.erasure import CONFIRM, ERASED, KEPT, is_erasure_request
+from webhook.erasure import is_erasure_request
+from webhook.texts import ERASE_CONFIRM, ERASE_DONE, ERASE_KEPT
 from webhook.voice.state import CallState
 
 
@@ -60,9 +61,9 @@ def keys_of(redis_client: redis.Redis, conversation_id: str) -> list[bytes]:
 def test_confirmed_erasure_deletes_everything(app: Flask, redis_client: redis.Redis) -> None:
     dialogue = app.extensions["mes"].dialogue
     conversation_id = seeded(app, redis_client)
-    assert dialogue.handle(conversation_id, "Supprimer mes données", "sms") == [CONFIRM]
+    assert dialogue.handle(conversation_id, "Supprimer mes données", "sms") == [ERASE_CONFIRM]
     assert keys_of(redis_client, conversation_id)  # nothing erased before the confirmation
-    assert dialogue.handle(conversation_id, "OUI", "sms") == [ERASED]
+    assert dialogue.handle(conversation_id, "OUI", "sms") == [ERASE_DONE]
     assert keys_of(redis_client, conversation_id) == []
 
 
@@ -70,11 +71,11 @@ def test_no_keeps_everything(app: Flask, redis_client: redis.Redis) -> None:
     s = app.extensions["mes"]
     conversation_id = seeded(app, redis_client)
     s.dialogue.handle(conversation_id, "effacer mes données", "sms")
-    assert s.dialogue.handle(conversation_id, "non", "sms") == [KEPT]
+    assert s.dialogue.handle(conversation_id, "non", "sms") == [ERASE_KEPT]
     assert redis_client.exists(f"tracker:{conversation_id}")
     assert "erasure_pending" not in s.conversations.get(conversation_id)
     # A later "oui" is an ordinary message again (Rasa is down here: the apology).
-    assert s.dialogue.handle(conversation_id, "oui", "sms") != [ERASED]
+    assert s.dialogue.handle(conversation_id, "oui", "sms") != [ERASE_DONE]
     assert redis_client.exists(f"tracker:{conversation_id}")
 
 

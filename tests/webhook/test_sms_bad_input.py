@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 from bot.sms_text import to_gsm7
 from tests.fakes import free_port
 from tests.webhook.conftest import AUTH_TOKEN, PUBLIC, make_app
-from webhook import sms
+from webhook import texts
 from webhook.dialogue import RASA_DOWN
 
 
@@ -44,7 +44,7 @@ def messages(response) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("sender", ["", "abc", "client:alice", "<Dial>", "+33 6 12 ab"])
 def test_a_from_that_is_not_a_phone_number_is_told_so(app: Flask, sender: str) -> None:
-    assert messages(post(app, From=sender)) == [to_gsm7(sms.NO_NUMBER)]
+    assert messages(post(app, From=sender)) == [to_gsm7(texts.SMS_NO_NUMBER)]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_odd_bodies_get_one_plain_message(app: Flask, body: str) -> None:
 
 
 def test_control_and_zero_width_only_is_empty(app: Flask) -> None:
-    assert messages(post(app, Body="\u200b\x00 \x07")) == [to_gsm7(sms.EMPTY)]
+    assert messages(post(app, Body="\u200b\x00 \x07")) == [to_gsm7(texts.SMS_EMPTY)]
 
 
 def test_full_width_nir_is_masked_in_the_transcript(app: Flask, redis_client: redis.Redis) -> None:
@@ -81,9 +81,9 @@ def test_full_width_nir_is_masked_in_the_transcript(app: Flask, redis_client: re
 
 def test_media_without_text_is_explained(app: Flask) -> None:
     assert messages(post(app, Body="", NumMedia="2", MediaUrl0="https://x.test/m")) == [
-        to_gsm7(sms.MEDIA)
+        to_gsm7(texts.SMS_MEDIA)
     ]
-    assert messages(post(app, Body="", NumMedia="deux")) == [to_gsm7(sms.EMPTY)]
+    assert messages(post(app, Body="", NumMedia="deux")) == [to_gsm7(texts.SMS_EMPTY)]
 
 
 def test_rasa_down_apologises_and_queues_for_an_advisor(app: Flask) -> None:
@@ -96,7 +96,7 @@ def test_rasa_down_apologises_and_queues_for_an_advisor(app: Flask) -> None:
 
 def test_redis_down_is_an_apology_not_a_5xx(tmp_path: Path) -> None:
     app = make_app(tmp_path, f"redis://127.0.0.1:{free_port()}/0")
-    assert messages(post(app)) == [to_gsm7(sms.FAULT)]
+    assert messages(post(app)) == [to_gsm7(texts.SMS_FAULT)]
 
 
 def test_a_bad_signature_is_still_403(app: Flask) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, session
 
+from webhook import texts
 from webhook.advisor.accounts import LoginRefused, normalise_username
 from webhook.advisor.console import console
 from webhook.advisor.handoff import HandoffError
@@ -31,13 +32,6 @@ SESSION_KEY = "advisor_sid"
 #: Sent by the page's automatic refreshes: they do not count as activity for the idle timeout.
 POLL_HEADER = "X-Background-Poll"
 CONVERSATION_ID = re.compile(r"c[0-9a-f]{23}")
-LOGIN_REFUSED = "Identifiant, mot de passe ou code à usage unique incorrect."
-TOO_MANY = {
-    "username": "Trop d'essais pour cet identifiant : réessayez dans {minutes} minute(s).",
-    "address": "Trop d'essais depuis cette connexion : réessayez dans {minutes} minute(s).",
-    "overall": "Trop de connexions en ce moment : réessayez dans {minutes} minute(s).",
-}
-LOGIN_BUSY = "Trop de connexions en même temps : réessayez dans quelques secondes."
 
 
 def refusal(status: int, code: str, message: str) -> tuple[Response, int]:
@@ -67,13 +61,11 @@ def requires_advisor(view: Callable[..., Any]) -> Callable[..., Any]:
             current = None
         if current is None:
             session.pop(SESSION_KEY, None)
-            return refusal(
-                401, "unauthorized", "Connectez-vous pour continuer (la session a pu expirer)."
-            )
+            return refusal(401, "unauthorized", texts.CONSOLE_SIGNED_OUT)
         if request.method == "POST":
             token = request.headers.get("X-CSRF-Token", "")
             if not token or not hmac.compare_digest(token, current.csrf_token):
-                return refusal(403, "csrf_refused", "Requête refusée : rechargez la page.")
+                return refusal(403, "csrf_refused", texts.CONSOLE_CSRF_REFUSED)
         g.advisor = current
         return view(*args, **kwargs)
 
@@ -114,9 +106,7 @@ def login():  # type: ignore[no-untyped-def]
     payload = request.get_json(silent=True)
     fields = ("username", "password", "totp")
     if not isinstance(payload, dict) or not all(isinstance(payload.get(f), str) for f in fields):
-        return refusal(
-            400, "invalid_request", "Identifiant, mot de passe et code à usage unique attendus."
-        )
+        return refusal(400, "invalid_request", texts.CONSOLE_LOGIN_EXPECTED)
     c = console()
     username = normalise_username(payload["username"])
     ip = request.remote_addr
@@ -137,17 +127,19 @@ def login():  # type: ignore[no-untyped-def]
         )
         minutes = -(-throttled.retry_after // 60)
         response, status = refusal(
-            429, "too_many_attempts", TOO_MANY[throttled.scope].format(minutes=minutes)
+            429,
+            "too_many_attempts",
+            texts.CONSOLE_TOO_MANY[throttled.scope].format(minutes=minutes),
         )
         response.headers["Retry-After"] = str(throttled.retry_after)
         return response, status
     except LoginBusy:
-        response, status = refusal(503, "busy", LOGIN_BUSY)
+        response, status = refusal(503, "busy", texts.CONSOLE_LOGIN_BUSY)
         response.headers["Retry-After"] = "1"
         return response, status
     except LoginRefused as refused:
         c.audit.record(actor, "login_refused", reason=refused.reason, ip=ip)
-        return refusal(401, "login_refused", LOGIN_REFUSED)
+        return refusal(401, "login_refused", texts.CONSOLE_LOGIN_REFUSED)
     previous = session.get(SESSION_KEY)
     if isinstance(previous, str):
         c.sessions.delete(previous)
@@ -203,7 +195,7 @@ def conversations():  # type: ignore[no-untyped-def]
 def conversation(conversation_id: str):  # type: ignore[no-untyped-def]
     record = visible_record(conversation_id)
     if record is None:
-        return refusal(404, "not_found", "Conversation introuvable.")
+        return refusal(404, "not_found", texts.CONSOLE_NOT_FOUND)
     c = console()
     c.audit.record_view_once(me().username, conversation_id)
     try:
@@ -223,7 +215,7 @@ def conversation(conversation_id: str):  # type: ignore[no-untyped-def]
 @requires_advisor
 def takeover(conversation_id: str):  # type: ignore[no-untyped-def]
     if visible_record(conversation_id) is None:
-        return refusal(404, "not_found", "Conversation introuvable.")
+        return refusal(404, "not_found", texts.CONSOLE_NOT_FOUND)
     c = console()
     advisor = me()
     try:
@@ -239,10 +231,10 @@ def takeover(conversation_id: str):  # type: ignore[no-untyped-def]
 @requires_advisor
 def message(conversation_id: str):  # type: ignore[no-untyped-def]
     if visible_record(conversation_id) is None:
-        return refusal(404, "not_found", "Conversation introuvable.")
+        return refusal(404, "not_found", texts.CONSOLE_NOT_FOUND)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
-        return refusal(400, "invalid_text", 'JSON {"text"} attendu.')
+        return refusal(400, "invalid_text", texts.CONSOLE_TEXT_EXPECTED)
     c = console()
     try:
         c.handoff.send_message(conversation_id, me().username, payload["text"])
@@ -256,7 +248,7 @@ def message(conversation_id: str):  # type: ignore[no-untyped-def]
 @requires_advisor
 def release(conversation_id: str):  # type: ignore[no-untyped-def]
     if visible_record(conversation_id) is None:
-        return refusal(404, "not_found", "Conversation introuvable.")
+        return refusal(404, "not_found", texts.CONSOLE_NOT_FOUND)
     c = console()
     advisor = me()
     try:
@@ -276,7 +268,7 @@ def release(conversation_id: str):  # type: ignore[no-untyped-def]
 def audit():  # type: ignore[no-untyped-def]
     advisor = me()
     if not advisor.is_supervisor:
-        return refusal(403, "forbidden", "Le journal est réservé aux superviseurs.")
+        return refusal(403, "forbidden", texts.CONSOLE_SUPERVISORS_ONLY)
     try:
         limit = min(max(int(request.args.get("limit", 200)), 1), 1000)
     except ValueError:

@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.sms_text import to_gsm7
 from messaging import MessagingError
+from webhook import texts
 from webhook.conversations import STATE_INDEX, ConversationStore
 from webhook.dialogue import current_step
 from webhook.rasa_client import RasaUnavailable
@@ -27,8 +28,6 @@ from webhook.services import Services
 
 logger = logging.getLogger(__name__)
 
-TAKEN_OVER = "Un conseiller, {first_name}, prend le relais."
-RESUMED = "L'assistant reprend là où vous en étiez."
 MAX_MESSAGE_LENGTH = 1000
 
 
@@ -72,7 +71,7 @@ class HandoffError(Exception):
 
 
 def not_found() -> HandoffError:
-    return HandoffError(404, "not_found", "Conversation introuvable.")
+    return HandoffError(404, "not_found", texts.CONSOLE_NOT_FOUND)
 
 
 class Handoff:
@@ -94,16 +93,16 @@ class Handoff:
             if state == "advisor":
                 if record.get("advisor") == username:
                     return True
-                raise HandoffError(409, "taken", "Un autre conseiller a déjà pris la main.")
+                raise HandoffError(409, "taken", texts.CONSOLE_TAKEN)
             if state == "closed":
-                raise HandoffError(409, "closed", "Cette conversation est close.")
+                raise HandoffError(409, "closed", texts.CONSOLE_CLOSED)
             conversations.take_over(conversation_id, username)
             try:
                 self.s.rasa.append_events(conversation_id, [{"event": "pause"}])
             except RasaUnavailable as error:
                 logger.warning("could not pause %s in Rasa: %s", conversation_id, error)
             return self._tell(
-                conversation_id, [TAKEN_OVER.format(first_name=first_name)], "advisor"
+                conversation_id, [texts.ADVISOR_TAKES_OVER.format(first_name=first_name)], "advisor"
             )
 
     # -- write -----------------------------------------------------------------------------------
@@ -112,23 +111,19 @@ class Handoff:
         text = text.strip()
         if not text or len(text) > MAX_MESSAGE_LENGTH:
             raise HandoffError(
-                400,
-                "invalid_text",
-                f"Écrivez un message de 1 à {MAX_MESSAGE_LENGTH} caractères.",
+                400, "invalid_text", texts.CONSOLE_TEXT_LENGTH.format(maximum=MAX_MESSAGE_LENGTH)
             )
         record = self.s.conversations.get(conversation_id)
         if record is None:
             raise not_found()
         if record.get("state") != "advisor" or record.get("advisor") != username:
-            raise HandoffError(409, "not_yours", "Prenez la main avant d'écrire à la personne.")
+            raise HandoffError(409, "not_yours", texts.CONSOLE_TAKE_OVER_FIRST)
         address = self._address(conversation_id)
         try:
             self.s.messenger.send_sms(address, to_gsm7(text))
         except MessagingError as error:
             logger.warning("advisor message to %s not sent: %s", conversation_id, error)
-            raise HandoffError(
-                502, "delivery_failed", "Le SMS n'a pas pu être envoyé. Réessayez."
-            ) from error
+            raise HandoffError(502, "delivery_failed", texts.CONSOLE_NOT_SENT) from error
         self.s.conversations.append(conversation_id, "advisor", text)
 
     # -- hand back -------------------------------------------------------------------------------
@@ -142,24 +137,20 @@ class Handoff:
             if record.get("state") != "advisor" or (
                 record.get("advisor") != username and not any_advisor
             ):
-                raise HandoffError(
-                    409, "not_yours", "Vous n'avez pas la main sur cette conversation."
-                )
+                raise HandoffError(409, "not_yours", texts.CONSOLE_NOT_YOURS)
             try:
                 messages, slots = self._resume_bot(conversation_id)
             except RasaUnavailable as error:
                 logger.error("could not resume %s in Rasa: %s", conversation_id, error)
                 raise HandoffError(
-                    503,
-                    "assistant_unavailable",
-                    "L'assistant ne répond pas : gardez la main et réessayez dans un moment.",
+                    503, "assistant_unavailable", texts.CONSOLE_ASSISTANT_DOWN
                 ) from error
             conversations.hand_back(conversation_id, current_step(slots))
             if slots.get("handoff_reason"):  # the flow controller still needs an advisor
                 conversations.update(conversation_id, state="waiting")
                 conversations.mark_waiting_since(conversation_id)
-            texts = [RESUMED] + [m["text"] for m in messages if m.get("text")]
-            return self._tell(conversation_id, texts, "bot")
+            lines = [texts.ASSISTANT_RESUMES] + [m["text"] for m in messages if m.get("text")]
+            return self._tell(conversation_id, lines, "bot")
 
     def _resume_bot(self, conversation_id: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """Resumes Rasa at the step where it stopped; returns its messages and the new slots."""
@@ -208,11 +199,9 @@ class Handoff:
     def _address(self, conversation_id: str) -> str:
         address = self.s.conversations.address(conversation_id)
         if not address or not address.startswith("+"):
-            raise HandoffError(409, "no_number", "Cette personne ne peut pas recevoir de SMS.")
+            raise HandoffError(409, "no_number", texts.CONSOLE_NO_SMS)
         if self.s.conversations.is_opted_out(address):
-            raise HandoffError(
-                409, "opted_out", "La personne a demandé à ne plus recevoir de SMS (STOP)."
-            )
+            raise HandoffError(409, "opted_out", texts.CONSOLE_OPTED_OUT)
         return address
 
     def _tell(self, conversation_id: str, texts: list[str], who: str) -> bool:
