@@ -9,6 +9,8 @@
 - `french`: a French sentence of the dialogue is written in the domain (`bot/domain/*.yml`) or in
   the webhook's text module (`webhook/texts.py`), not in code (scripts/house_french.py says what
   looks like a sentence).
+- `helpline`: the helpline's number and hours are typed in bot/helpline.py only; the domain and
+  the code use its variables (scripts/house_helpline.py).
 
 Usage: `python scripts/check_house.py [ROOT]`; prints one line per violation, exit status 1 when
 there is any.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +28,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from house_french import french_sentences  # noqa: E402
+from house_helpline import (  # noqa: E402
+    facts_pattern,
+    helpline_facts,
+    typed_in_python,
+    typed_in_yaml,
+)
 from house_rasa import RasaSources, rasa_private_uses  # noqa: E402
 from house_violation import Violation  # noqa: E402
 
@@ -58,6 +67,8 @@ COMPAT_MODULE = "rasa_addons/compat.py"
 DIALOGUE_DIRS = ("actions", "bot", "webhook", "rasa_addons", "messaging")
 #: The homes of sentences in code (the domain's are YAML, never scanned).
 TEXT_MODULES = frozenset({"webhook/texts.py"})
+#: Where the helpline's number and hours are typed; everything else uses its variables.
+HELPLINE_MODULE = "bot/helpline.py"
 
 
 def python_files(root: Path) -> Iterator[Path]:
@@ -76,7 +87,9 @@ def oversized(relative: str, text: str) -> list[Violation]:
     return [Violation(relative, 1, "size", f"{lines} lines (at most {MAX_LINES}): split by job")]
 
 
-def check_file(root: Path, path: Path, sources: RasaSources) -> list[Violation]:
+def check_file(
+    root: Path, path: Path, sources: RasaSources, helpline: re.Pattern[str]
+) -> list[Violation]:
     relative = path.relative_to(root).as_posix()
     text = path.read_text(encoding="utf-8")
     found = oversized(relative, text)
@@ -86,8 +99,11 @@ def check_file(root: Path, path: Path, sources: RasaSources) -> list[Violation]:
         return [*found, Violation(relative, error.lineno or 1, "syntax", str(error.msg))]
     if relative != COMPAT_MODULE:
         found += rasa_private_uses(relative, tree, root, sources)
-    if relative.split("/", 1)[0] in DIALOGUE_DIRS and relative not in TEXT_MODULES:
-        found += french_sentences(relative, tree)
+    if relative.split("/", 1)[0] in DIALOGUE_DIRS:
+        if relative not in TEXT_MODULES:
+            found += french_sentences(relative, tree)
+        if relative != HELPLINE_MODULE:
+            found += typed_in_python(relative, tree, helpline)
     return found
 
 
@@ -95,9 +111,13 @@ def check(root: Path) -> list[Violation]:
     """All violations under `root`, sorted by file and line."""
     root = root.resolve()
     sources = RasaSources(root)
+    helpline = facts_pattern(*helpline_facts())
     found: set[Violation] = set()
     for path in python_files(root):
-        found.update(check_file(root, path, sources))
+        found.update(check_file(root, path, sources, helpline))
+    for path in sorted((root / "bot" / "domain").glob("*.yml")):
+        relative = path.relative_to(root).as_posix()
+        found.update(typed_in_yaml(relative, path.read_text(encoding="utf-8"), helpline))
     return sorted(found)
 
 

@@ -173,6 +173,37 @@ def test_sentences_are_flagged_in_the_dialogue_code_only(tmp_path: Path) -> None
     ]
 
 
+# --- the helpline's facts
+def test_the_helplines_number_and_hours_typed_outside_bot_helpline_are_flagged(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "bot/domain/core.yml": (
+            "responses:\n"
+            "  utter_hours:\n"
+            '    - text: "Le 34 22 répond de 8h30 à 17h00."\n'
+            '    - text: "Le {helpline_number} répond {helpline_hours}."\n'
+            "# le 3422, 8 h 30 - 17 h: a comment\n"
+        ),
+        "webhook/sms.py": (
+            '"""Docstring: the 34 22 is open from 8:30 to 17:00."""\n'
+            "FAULT = 'Appelez le 3422 (lun-ven 8 h 30 - 17 h).'\n"
+            "NOT_THE_HELPLINE = ['17 minutes', '34 223 personnes', '18h30', '+33 4 22 00']\n"
+        ),
+        "bot/helpline.py": "NUMBER = '34 22'\nOPENS = '8h30'\n",
+        "tests/test_sms.py": "assert '34 22' in reply\n",
+    }
+    assert found(tmp_path, files) == [
+        "bot/domain/core.yml:3:helpline",
+        "bot/domain/core.yml:3:helpline",
+        "bot/domain/core.yml:3:helpline",
+        "webhook/sms.py:2:french",
+        "webhook/sms.py:2:helpline",
+        "webhook/sms.py:2:helpline",
+        "webhook/sms.py:2:helpline",
+    ]
+
+
 # --- the repository
 def test_the_repository_keeps_the_house_rules() -> None:
     violations = check_house.check(ROOT)
