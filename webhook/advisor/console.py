@@ -38,7 +38,7 @@ class Console:
             logger.warning("advisor queue index not built: %s", type(error).__name__)
         return cls(
             clock=clock,
-            hours=HelplineHours(clock),
+            hours=HelplineHours(clock, services.settings.helpline),
             accounts=AdvisorAccounts(services.redis, services.vault, clock),
             login_guard=LoginGuard(services.redis),
             sessions=SessionStore(services.redis, clock),
