@@ -131,7 +131,11 @@ class StepFormValidator(FormValidationAction, ABC):
         found = [e for e in extraction if e.get("value") is not None]
         if found:
             tracker.add_slots(extraction)
-            events = await self._extract_validation_events(dispatcher, tracker, domain)
+            # rasa-sdk's own sequence (FormValidationAction.run), through its public methods
+            events = await self.get_validation_events(dispatcher, tracker, domain)
+            tracker.add_slots(events)
+            asked = await self.next_requested_slot(dispatcher, tracker, domain)
+            events += [asked] if asked else []
             return events + self._failure_events(dispatcher, tracker, events, requested)
 
         if self.leaves_form(intent, tracker):
