@@ -224,6 +224,8 @@ class _Checker(ast.NodeVisitor):
         self.bindings = import_bindings(tree, module, is_package)
         self.rasa_bound = {n for n, (m, _) in self.bindings.items() if is_rasa_module(m)}
         self.typed: list[set[str]] = [set()]
+        #: variables holding one of our classes derived from Rasa's, per function
+        self.derived: list[dict[str, ClassInfo]] = [{}]
         self.classes: list[ClassInfo | None] = []
         self.found: list[Violation] = []
 
@@ -290,16 +292,34 @@ class _Checker(ast.NodeVisitor):
         for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
             if self.names_rasa_type(arg.annotation):
                 typed.add(arg.arg)
+        derived = dict(self.derived[-1])
+        for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+            self.note_derived(derived, arg.arg, arg.annotation)
         self.typed.append(typed)
+        self.derived.append(derived)
         for inner in ast.walk(node):  # variables of a Rasa type (before their uses are checked)
             if isinstance(inner, ast.AnnAssign) and isinstance(inner.target, ast.Name):
                 if self.names_rasa_type(inner.annotation):
                     typed.add(inner.target.id)
+                self.note_derived(derived, inner.target.id, inner.annotation)
             elif isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Call):
+                names = [t.id for t in inner.targets if isinstance(t, ast.Name)]
                 if self.is_rasa(inner.value.func):
-                    typed.update(t.id for t in inner.targets if isinstance(t, ast.Name))
+                    typed.update(names)
+                for name in names:
+                    self.note_derived(derived, name, inner.value.func)
         self.generic_visit(node)
         self.typed.pop()
+        self.derived.pop()
+
+    def note_derived(self, derived: dict[str, ClassInfo], name: str, cls: ast.expr | None) -> None:
+        """`name` holds an instance of one of our classes derived from a Rasa class."""
+        target = resolve(cls, self.bindings, self.module, self.tree) if cls is not None else None
+        if target is None or is_rasa_module(target[0]):
+            return
+        info = self.sources.class_info(*target)
+        if info is not None and info.rasa_ancestor:
+            derived[name] = info
 
     visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
 
@@ -317,6 +337,8 @@ class _Checker(ast.NodeVisitor):
             and isinstance(value.func, ast.Name)
             and value.func.id == "super"
         )
+        if isinstance(value, ast.Name) and value.id in self.derived[-1] and not own:
+            info, own = self.derived[-1][value.id], True
         if info is not None and (own or is_super):
             return name in info.rasa_names or (not info.resolved and name not in info.own_names)
         return not is_super and self.is_rasa(value)

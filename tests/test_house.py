@@ -82,6 +82,19 @@ def test_overriding_a_rasa_private_method_is_flagged_through_our_own_base(tmp_pa
     assert found(tmp_path, files) == ["rasa_addons/child.py:4:rasa-private"]
 
 
+def test_an_instance_of_our_rasa_subclass_is_rasas_for_its_private_parts(tmp_path: Path) -> None:
+    base = RASA_SUBCLASS.format(body="None")
+    user = (
+        "from rasa_addons.store import Store\n\n"
+        "def use(tracker):\n"
+        "    store = Store()\n"
+        "    store._secret\n"
+        "    return store._merge_trackers(tracker, tracker)\n"
+    )
+    files = {"rasa_addons/__init__.py": "", "rasa_addons/store.py": base, "tests/t.py": user}
+    assert found(tmp_path, files) == ["tests/t.py:6:rasa-private"]
+
+
 def test_private_imports_and_attributes_of_rasa_names_are_flagged(tmp_path: Path) -> None:
     text = (
         "from rasa.core.actions import action as rasa_action\n"
