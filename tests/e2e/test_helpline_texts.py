@@ -10,7 +10,6 @@ from bot.helpline import HELPLINE
 from bot.settings import ROOT
 from bot.sms_text import to_gsm7
 from tests.support.twilio_client import SmsPhone, next_number
-from tests.test_domain_texts import with_helpline
 
 pytestmark = pytest.mark.stack
 
@@ -28,5 +27,5 @@ def test_the_hours_question_is_answered_with_the_helplines_facts(stack) -> None:
     written = response_text("utter_hours")
     assert "{helpline_number}" in written and "{helpline_hours}" in written
     reply = SmsPhone(stack, next_number()).send("Quels sont les horaires du 34 22 ?")
-    assert to_gsm7(with_helpline(written)) in reply
+    assert to_gsm7(written.format(**HELPLINE.template_values())) in reply
     assert to_gsm7(HELPLINE.hours_text) in reply and "{" not in reply
