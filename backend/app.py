@@ -16,6 +16,7 @@ from backend.context import EXTENSION_KEY, Backend, backend, close_db
 from backend.errors import database_unavailable, register_error_handlers
 from backend.hashing import Hasher, Passwords
 from backend.openapi import openapi_document
+from backend.seed import seed_command
 from backend.store import Store
 from backend.timeutil import Clock, utc_now
 from bot.settings import Settings, load_settings
@@ -82,8 +83,6 @@ def create_app(
     app.before_request(start_timer)
     app.before_request(require_schema)
     app.after_request(log_access)
-    from backend.seed import seed_command  # here: `python -m backend.seed` must import it first
-
     app.cli.add_command(seed_command)
     return app
 
