@@ -1,4 +1,4 @@
-"""The app factory: settings in, a ready Flask app out (tables created when the DB answers)."""
+"""The app factory: settings in, a ready Flask app out (database migrated when it answers)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def create_app(
     config = backend_config(settings, pepper, service_token)
     store = Store(config.database_url)
     if not store.ensure_schema():
-        logger.warning("database not reachable yet; tables will be created on first use")
+        logger.warning("database not reachable yet; it is migrated on first use")
 
     app = Flask("backend")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -95,7 +95,7 @@ def healthz() -> ResponseReturnValue:
 
 
 def require_schema() -> None:
-    """Creates the tables on the first request if the database was down when the app started."""
+    """Migrates on the first request if the database was down when the app started."""
     if request.endpoint not in ("healthz", "openapi") and not backend().store.ensure_schema():
         raise database_unavailable()
 

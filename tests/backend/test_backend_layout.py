@@ -35,7 +35,8 @@ def import_graph() -> dict[str, set[str]]:
     graph = {name: backend_imports(path, known) - {name} for name, path in paths.items()}
     # A package's own __init__ is imported before any of its submodules: not an edge back.
     return {
-        name: {dep for dep in deps if not name.startswith(dep + ".")} for name, deps in graph.items()
+        name: {dep for dep in deps if not name.startswith(dep + ".")}
+        for name, deps in graph.items()
     }
 
 
