@@ -10,11 +10,13 @@ import logging
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
+from backend import schemas
 from backend.auth import require_admin_token
 from backend.context import backend, db
 from backend.errors import ApiError
 from backend.models import Insured
-from backend.payload import json_object
+from backend.openapi import operation
+from backend.payload import read_body
 from backend.people import (
     CLOSED,
     describe,
@@ -44,11 +46,23 @@ def load_person(nir_text: str) -> Insured:
     return person
 
 
+NIR_PARAMETER = {"nir": "the NIR (spaces allowed, URL-encoded)"}
+NIR_ERRORS = {404: "not_found", 422: "invalid_request (details.field, details.reason)"}
+
+
 @blueprint.post("/insured")
+@operation(
+    "Register a notified person and issue their provisional code",
+    tag="admin",
+    ok={201: (schemas.ProvisionalCode, "registered")},
+    errors={409: "already_exists"},
+    body=schemas.NewInsured,
+    security="adminToken",
+)
 def create_insured() -> ResponseReturnValue:
     app = backend()
     now = app.now()
-    new = parse_new_insured(json_object(), now.date())
+    new = parse_new_insured(read_body(schemas.NewInsured), now.date())
     person, code = register_insured(db(), app.hasher, new, now)
     db().commit()
     logger.info("insured registered: %s", person.nir_masked)
@@ -56,13 +70,28 @@ def create_insured() -> ResponseReturnValue:
 
 
 @blueprint.get("/insured/<nir>")
+@operation(
+    "Read a person (automatic creation applied)",
+    tag="admin",
+    ok={200: (schemas.Insured, "the person")},
+    errors=NIR_ERRORS,
+    security="adminToken",
+    parameters=NIR_PARAMETER,
+)
 def read_insured(nir: str) -> ResponseReturnValue:
     return jsonify(describe(load_person(nir)))
 
 
 @blueprint.post("/insured/<nir>/provisional-code")
+@operation(
+    "Re-issue a provisional code (the previous one is revoked)",
+    tag="admin",
+    ok={201: (schemas.ProvisionalCode, "new code")},
+    errors={400: "invalid_json", **NIR_ERRORS, 409: "space_closed"},
+    security="adminToken",
+    parameters=NIR_PARAMETER,
+)
 def reissue_code(nir: str) -> ResponseReturnValue:
-    json_object()  # no fields, but a malformed body is still refused
     person = load_person(nir)
     if person.status == CLOSED:
         raise ApiError(409, "space_closed", "the space is closed")

@@ -10,12 +10,12 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from backend import activation, admin, codes, identity, login
+from backend import activation, admin, codes, identity, login, schemas
 from backend.config import backend_config
 from backend.context import EXTENSION_KEY, Backend, backend, close_db
 from backend.errors import database_unavailable, register_error_handlers
 from backend.hashing import Hasher, Passwords
-from backend.openapi import openapi_document
+from backend.openapi import openapi_document, operation
 from backend.seed import seed_command
 from backend.store import Store
 from backend.timeutil import Clock, utc_now
@@ -79,7 +79,8 @@ def create_app(
     for module in (admin, identity, activation, codes, login):
         app.register_blueprint(module.blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)
-    app.add_url_rule("/openapi.json", "openapi", openapi)
+    # Not "openapi…": spectree leaves endpoints of that name out of the document.
+    app.add_url_rule("/openapi.json", "api_document", api_document)
     app.before_request(start_timer)
     app.before_request(require_schema)
     app.after_request(log_access)
@@ -87,6 +88,11 @@ def create_app(
     return app
 
 
+@operation(
+    "Ready when the database answers",
+    tag="health",
+    ok={200: (schemas.Health, "ready"), 503: (schemas.Health, "database unavailable")},
+)
 def healthz() -> ResponseReturnValue:
     store = backend().store
     if store.ensure_schema() and store.ping():
@@ -96,11 +102,12 @@ def healthz() -> ResponseReturnValue:
 
 def require_schema() -> None:
     """Migrates on the first request if the database was down when the app started."""
-    if request.endpoint not in ("healthz", "openapi") and not backend().store.ensure_schema():
+    if request.endpoint not in ("healthz", "api_document") and not backend().store.ensure_schema():
         raise database_unavailable()
 
 
-def openapi() -> ResponseReturnValue:
+@operation("This document (OpenAPI 3.0)", tag="health", ok={200: (None, "OpenAPI 3 document")})
+def api_document() -> ResponseReturnValue:
     return jsonify(openapi_document())
 
 

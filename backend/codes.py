@@ -24,6 +24,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from backend import schemas
 from backend.auth import require_service_token
 from backend.context import backend, db
 from backend.delivery import send_sms
@@ -31,7 +32,8 @@ from backend.errors import ApiError
 from backend.hashing import new_token, same_hash
 from backend.identity import open_activation
 from backend.models import CodeRequest, Insured
-from backend.payload import SPOKEN_MAX_LENGTH, json_object, text_field
+from backend.openapi import operation
+from backend.payload import read_body
 from backend.people import (
     CLOSED,
     find_by_nir_hash,
@@ -69,17 +71,31 @@ def check_person_state(person: Insured) -> None:
         raise ApiError(409, "no_mobile", "no mobile number on file")
 
 
+REQUEST_PARAMETER = {"request_id": "returned by POST /v1/code-requests"}
+PERSON_STATE = "no_mobile, already_activated, space_closed"
+
+
 @blueprint.post("")
+@operation(
+    "Path B: NIR + birth date + card prove identity for a new provisional code",
+    tag="new code",
+    ok={201: (schemas.CodeRequestOpened, "verified")},
+    errors={
+        404: "person_not_found (same for every mismatch; details.attempts_left)",
+        409: PERSON_STATE,
+        423: "request_locked (details.retry_after_seconds) after 5 failures per NIR",
+    },
+    body=schemas.CodeRequest,
+    security="serviceToken",
+)
 def create_request() -> ResponseReturnValue:
     app, session = backend(), db()
     now = app.now()
-    body = json_object()
-    nir = parse_nir(text_field(body, "nir", max_length=SPOKEN_MAX_LENGTH))
-    birth_date = parse_birth_date(text_field(body, "birth_date", max_length=10), now.date())
-    card_type = parse_card_type(text_field(body, "card_type"))
-    serial = parse_card_serial(
-        text_field(body, "card_serial", max_length=SPOKEN_MAX_LENGTH), card_type
-    )
+    body = read_body(schemas.CodeRequest)
+    nir = parse_nir(body.nir)
+    birth_date = parse_birth_date(body.birth_date, now.date())
+    card_type = parse_card_type(body.card_type)
+    serial = parse_card_serial(body.card_serial, card_type)
 
     nir_hash = app.hasher.nir(nir)
     retry_after = CODE_REQUESTS.locked_for(session, nir_hash, now)
@@ -150,10 +166,25 @@ def load_request(request_id: str, now: datetime) -> tuple[CodeRequest, Insured]:
 
 
 @blueprint.post("/<request_id>/send")
+@operation(
+    "Path B: issue a new provisional code (old one revoked) and send it by SMS",
+    tag="new code",
+    ok={202: (schemas.CodeSent, "sent")},
+    errors={
+        400: "invalid_json",
+        404: "request_not_found",
+        409: PERSON_STATE,
+        410: "request_expired",
+        429: "too_many_sends (5 per request)",
+        502: "delivery_failed (nothing changed)",
+    },
+    security="serviceToken",
+    parameters=REQUEST_PARAMETER,
+)
 def send_code(request_id: str) -> ResponseReturnValue:
+    """A body is optional, but a malformed one is still refused (`operation` checks it)."""
     app, session = backend(), db()
     now = app.now()
-    json_object()  # a body is optional, but a malformed one is still refused
     request_row, person = load_request(request_id, now)
     if request_row.sends >= MAX_SENDS:
         raise ApiError(429, "too_many_sends", f"at most {MAX_SENDS} codes per request")
@@ -174,11 +205,24 @@ def send_code(request_id: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/<request_id>/activation")
+@operation(
+    "Path B, after the caller checked a one-time code sent to the mobile on file: a new "
+    "provisional code (texted as a keepsake) and an activation with the card verified",
+    tag="new code",
+    ok={201: (schemas.PathBActivation, "activation opened")},
+    errors={
+        400: "invalid_json",
+        404: "request_not_found",
+        409: PERSON_STATE,
+        410: "request_expired (also once used)",
+    },
+    security="serviceToken",
+    parameters=REQUEST_PARAMETER,
+)
 def open_activation_after_check(request_id: str) -> ResponseReturnValue:
     """The person proved they hold the mobile on file: new code, and straight on to step 4."""
     app, session = backend(), db()
     now = app.now()
-    json_object()
     request_row, person = load_request(request_id, now)
     code = issue_provisional_code(person, app.hasher, now)
     activation, token = open_activation(session, app.hasher, person, now)

@@ -13,12 +13,14 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
+from backend import schemas
 from backend.auth import require_service_token
 from backend.context import backend, db
 from backend.errors import ApiError, invalid_request
 from backend.hashing import Hasher, new_token, same_hash
 from backend.models import Activation, Insured
-from backend.payload import SPOKEN_MAX_LENGTH, json_object, text_field
+from backend.openapi import operation
+from backend.payload import read_body
 from backend.people import CLOSED, find_by_nir_hash, has_account, parse_nir, refresh_status
 from backend.throttle import IDENTITY_CHECKS
 from backend.timeutil import iso
@@ -61,14 +63,26 @@ def open_activation(
 
 
 @blueprint.post("/identity-checks")
+@operation(
+    "Path A step 2: NIR + provisional code open an activation",
+    tag="activation",
+    ok={201: (schemas.Activation, "activation opened")},
+    errors={
+        401: "identity_mismatch (unknown NIR or wrong code; details.attempts_left)",
+        409: "already_activated, space_closed",
+        410: "code_expired",
+        423: "identity_locked (details.retry_after_seconds) after 5 failures per NIR within "
+        "30 minutes, for 30 minutes",
+    },
+    body=schemas.IdentityCheck,
+    security="serviceToken",
+)
 def identity_check() -> ResponseReturnValue:
     app, session = backend(), db()
     now = app.now()
-    body = json_object()
-    nir = parse_nir(text_field(body, "nir", max_length=SPOKEN_MAX_LENGTH))
-    code = check_code(
-        text_field(body, "provisional_code", max_length=SPOKEN_MAX_LENGTH) or ""
-    ).value
+    body = read_body(schemas.IdentityCheck)
+    nir = parse_nir(body.nir)
+    code = check_code(body.provisional_code).value
     if not code:
         raise invalid_request("provisional_code", "invalid_code")
 
