@@ -12,15 +12,21 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+from openapi_spec_validator import validate_spec
 from sqlalchemy import func, select
 from stdnum.fr import nir as stdnum_nir
 
+from backend import schemas
 from backend.config import PEPPER_FILE_NAME, resolve_pepper
 from backend.models import Insured
+from backend.payload import declare_body, read_body
+from backend.schemas import REQUEST_BODIES
 from backend.seed import seed, seed_people
 from bot.nir import check_nir
 
 ROOT = Path(__file__).resolve().parents[2]
+REF = "#/components/schemas/{model}"
 
 
 def test_healthz_ok(api: Any) -> None:
@@ -59,8 +65,43 @@ def test_openapi_describes_every_route(app: Any, api: Any) -> None:
         assert ref in schemas
     # Path parameters are declared.
     for path, item in document["paths"].items():
-        declared = {param["name"] for param in item.get("parameters", [])}
-        assert declared == set(re.findall(r"{([^}]+)}", path)), path
+        for method, operation in item.items():
+            declared = {param["name"] for param in operation.get("parameters", [])}
+            assert declared == set(re.findall(r"{([^}]+)}", path)), (path, method)
+
+
+def test_openapi_document_is_valid(api: Any) -> None:
+    validate_spec(api.client.get("/openapi.json").json)
+
+
+def test_openapi_request_bodies_are_the_models(app: Any, api: Any) -> None:
+    """One source: each route's documented body is the model its view reads, schema for schema."""
+    document = api.client.get("/openapi.json").json
+    components = document["components"]["schemas"]
+    by_name = {model.__name__: model for model in REQUEST_BODIES}
+    documented = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            body = document["paths"][path][method.lower()].get("requestBody")
+            declared = getattr(app.view_functions[rule.endpoint], "json", None)
+            if body is None:
+                assert declared is None, rule.rule
+                continue
+            name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+            assert name == declared, rule.rule
+            assert components[name] == by_name[name].schema(ref_template=REF), name
+            documented[name] = rule.rule
+    assert set(documented) == set(by_name)  # every body model is some route's
+
+
+def test_read_body_refuses_a_model_the_route_does_not_declare(app: Any) -> None:
+    with app.test_request_context("/v1/sessions", method="POST", json={"code": "123456"}):
+        declare_body(schemas.LoginStart)
+        with pytest.raises(RuntimeError):
+            read_body(schemas.LoginVerify)
 
 
 def test_openapi_names_the_error_codes_of_the_spec(api: Any) -> None:
