@@ -7,7 +7,6 @@ changed, and credentials need an "activate" decision.
 from __future__ import annotations
 
 import hmac
-import logging
 from typing import Any
 
 from flask import Blueprint, jsonify
@@ -21,6 +20,7 @@ from backend.contact import ContactError, normalize_email, normalize_mobile
 from backend.context import backend, db
 from backend.errors import ApiError
 from backend.hashing import same_hash
+from backend.logs import get_logger
 from backend.models import Activation, Insured
 from backend.openapi import operation
 from backend.payload import read_body
@@ -38,7 +38,7 @@ from backend.throttle import CARD_CHECKS
 from bot.credentials import identifier_problems, password_problems, suggest_identifier
 from bot.masking import mask_email, mask_mobile
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("activation", __name__, url_prefix="/v1/activations/<activation_id>")
 blueprint.before_request(require_service_token)  # backend/auth.py
@@ -131,7 +131,7 @@ def verify_card(activation_id: str) -> ResponseReturnValue:
     if not (type_ok and serial_ok):
         attempts_left = CARD_CHECKS.record_failure(session, person.nir_hash, now)
         session.commit()
-        logger.info("card check refused: %s (attempts left: %d)", person.nir_masked, attempts_left)
+        log.info("card_check.refused", nir_masked=person.nir_masked, attempts_left=attempts_left)
         raise ApiError(
             422,
             "card_mismatch",
@@ -175,7 +175,7 @@ def decide(activation_id: str) -> ResponseReturnValue:
         person.opposed_at = backend().now()
         person.auto_created = False
         person.activated_at = None
-        logger.info("opposition recorded: %s", person.nir_masked)
+        log.info("opposition.recorded", nir_masked=person.nir_masked)
     activation.decision = decision
     db().commit()
     return jsonify(status=person.status, decision=decision)
@@ -302,5 +302,5 @@ def set_credentials(activation_id: str) -> ResponseReturnValue:
     except IntegrityError:  # the same identifier chosen concurrently
         session.rollback()
         raise identifier_taken() from None
-    logger.info("space activated: %s", person.nir_masked)
+    log.info("space.activated", nir_masked=person.nir_masked)
     return jsonify(status=person.status, identifier=person.identifier), 201

@@ -5,8 +5,6 @@ An empty configured token refuses everything: the admin API is off until a token
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
@@ -14,6 +12,7 @@ from backend import schemas
 from backend.auth import require_admin_token
 from backend.context import backend, db
 from backend.errors import ApiError
+from backend.logs import get_logger
 from backend.models import Insured
 from backend.openapi import operation
 from backend.payload import read_body
@@ -29,7 +28,7 @@ from backend.people import (
 )
 from backend.timeutil import iso
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 blueprint.before_request(require_admin_token)
@@ -65,7 +64,7 @@ def create_insured() -> ResponseReturnValue:
     new = parse_new_insured(read_body(schemas.NewInsured), now.date())
     person, code = register_insured(db(), app.hasher, new, now)
     db().commit()
-    logger.info("insured registered: %s", person.nir_masked)
+    log.info("insured.registered", nir_masked=person.nir_masked)
     return jsonify(provisional_code=code, code_expires_at=iso(person.code_expires_at)), 201
 
 
@@ -97,5 +96,5 @@ def reissue_code(nir: str) -> ResponseReturnValue:
         raise ApiError(409, "space_closed", "the space is closed")
     code = issue_provisional_code(person, backend().hasher, backend().now())
     db().commit()
-    logger.info("provisional code re-issued: %s", person.nir_masked)
+    log.info("provisional_code.reissued", nir_masked=person.nir_masked)
     return jsonify(provisional_code=code, code_expires_at=iso(person.code_expires_at)), 201

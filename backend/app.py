@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,14 +14,15 @@ from backend.config import backend_config
 from backend.context import EXTENSION_KEY, Backend, backend, close_db
 from backend.errors import database_unavailable, register_error_handlers
 from backend.hashing import Hasher, Passwords
+from backend.logs import get_logger
 from backend.openapi import openapi_document, operation
 from backend.seed import seed_command
 from backend.store import Store
 from backend.timeutil import Clock, utc_now
 from bot.settings import Settings, load_settings
 
-logger = logging.getLogger(__name__)
-access_logger = logging.getLogger("backend.access")
+log = get_logger(__name__)
+access_log = get_logger("backend.access")
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -61,7 +61,7 @@ def create_app(
     config = backend_config(settings, pepper, service_token)
     store = Store(config.database_url)
     if not store.ensure_schema():
-        logger.warning("database not reachable yet; it is migrated on first use")
+        log.warning("database.unreachable", then="migrated on first use")
 
     app = Flask("backend")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -119,7 +119,11 @@ def log_access(response: Response) -> Response:
     """One line per request naming the route template, never the path: paths carry NIRs/tokens."""
     rule = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
     elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-    access_logger.info(
-        "%s %s -> %d (%.0f ms)", request.method, rule, response.status_code, elapsed_ms
+    access_log.info(
+        "request",
+        method=request.method,
+        route=rule,
+        status=response.status_code,
+        ms=round(elapsed_ms),
     )
     return response

@@ -17,7 +17,6 @@ token of the assistant's actions (backend/auth.py).
 from __future__ import annotations
 
 import hmac
-import logging
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, jsonify
@@ -31,6 +30,7 @@ from backend.delivery import send_sms
 from backend.errors import ApiError
 from backend.hashing import new_token, same_hash
 from backend.identity import open_activation
+from backend.logs import get_logger
 from backend.models import CodeRequest, Insured
 from backend.openapi import operation
 from backend.payload import read_body
@@ -50,7 +50,7 @@ from backend.throttle import CODE_REQUESTS
 from backend.timeutil import iso
 from bot.masking import mask_mobile
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("codes", __name__, url_prefix="/v1/code-requests")
 blueprint.before_request(require_service_token)  # backend/auth.py
@@ -118,7 +118,7 @@ def create_request() -> ResponseReturnValue:
     if person is None or not (serial_ok and type_ok and birth_ok):
         attempts_left = CODE_REQUESTS.record_failure(session, nir_hash, now)
         session.commit()
-        logger.info("code request refused (attempts left: %d)", attempts_left)
+        log.info("code_request.refused", attempts_left=attempts_left)
         raise ApiError(
             404,
             "person_not_found",
@@ -140,7 +140,7 @@ def create_request() -> ResponseReturnValue:
     )
     session.add(request_row)
     session.commit()
-    logger.info("code request opened: %s", person.nir_masked)
+    log.info("code_request.opened", nir_masked=person.nir_masked)
     return jsonify(
         request_id=token,
         mobile_masked=mask_mobile(person.mobile),
@@ -198,7 +198,7 @@ def send_code(request_id: str) -> ResponseReturnValue:
         session.rollback()  # the old code stays valid when the new one could not be sent
         raise
     session.commit()
-    logger.info("new provisional code sent: %s", person.nir_masked)
+    log.info("provisional_code.sent", nir_masked=person.nir_masked)
     return jsonify(
         sent_to=mask_mobile(person.mobile), code_expires_at=iso(person.code_expires_at)
     ), 202
@@ -234,7 +234,7 @@ def open_activation_after_check(request_id: str) -> ResponseReturnValue:
         send_sms(person.mobile, new_provisional_code_sms(code))
     except ApiError:
         code_sent = False  # the person goes on without typing it; an advisor can resend one
-    logger.info("path B activation opened: %s", person.nir_masked)
+    log.info("path_b_activation.opened", nir_masked=person.nir_masked)
     return jsonify(
         activation_id=token,
         first_name=person.first_name,

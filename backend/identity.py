@@ -6,7 +6,6 @@ constant-time comparison, one failure recorded), and both count towards the per-
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from flask import Blueprint, jsonify
@@ -18,6 +17,7 @@ from backend.auth import require_service_token
 from backend.context import backend, db
 from backend.errors import ApiError, invalid_request
 from backend.hashing import Hasher, new_token, same_hash
+from backend.logs import get_logger
 from backend.models import Activation, Insured
 from backend.openapi import operation
 from backend.payload import read_body
@@ -26,7 +26,7 @@ from backend.throttle import IDENTITY_CHECKS
 from backend.timeutil import iso
 from bot.provisional_code import check_code
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("identity", __name__, url_prefix="/v1")
 blueprint.before_request(require_service_token)  # backend/auth.py
@@ -97,7 +97,7 @@ def identity_check() -> ResponseReturnValue:
     if not matched:
         attempts_left = IDENTITY_CHECKS.record_failure(session, nir_hash, now)
         session.commit()
-        logger.info("identity check refused (attempts left: %d)", attempts_left)
+        log.info("identity_check.refused", attempts_left=attempts_left)
         raise ApiError(
             401,
             "identity_mismatch",
@@ -119,7 +119,7 @@ def identity_check() -> ResponseReturnValue:
 
     activation, token = open_activation(session, app.hasher, person, now)
     session.commit()
-    logger.info("identity check passed: %s", person.nir_masked)
+    log.info("identity_check.passed", nir_masked=person.nir_masked)
     return jsonify(
         activation_id=token,
         first_name=person.first_name,

@@ -7,7 +7,6 @@ is checked against a dummy hash so timing does not tell which identifiers exist.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from flask import Blueprint, jsonify, request
@@ -19,6 +18,7 @@ from backend.context import backend, db
 from backend.delivery import send_email, send_sms
 from backend.errors import ApiError
 from backend.hashing import new_one_time_code, new_token, same_hash
+from backend.logs import get_logger
 from backend.models import AccessSession, Insured, LoginChallenge
 from backend.openapi import operation
 from backend.payload import read_body
@@ -28,7 +28,7 @@ from backend.throttle import LOGINS
 from backend.timeutil import iso
 from bot.masking import mask_email, mask_mobile
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("login", __name__, url_prefix="/v1")
 
@@ -73,7 +73,7 @@ def start_login() -> ResponseReturnValue:
     if not app.passwords.verify(stored, password):
         attempts_left = LOGINS.record_failure(session, key, now)
         session.commit()
-        logger.info("login refused (attempts left: %d)", attempts_left)
+        log.info("login.refused", attempts_left=attempts_left)
         raise ApiError(
             401,
             "bad_credentials",
@@ -222,5 +222,5 @@ def close_space() -> ResponseReturnValue:
         .values(revoked_at=now)
     )
     session.commit()
-    logger.info("space closed: %s", person.nir_masked)
+    log.info("space.closed", nir_masked=person.nir_masked)
     return jsonify(status=person.status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -213,6 +214,7 @@ def test_python_m_backend_serves_healthz(tmp_path: Path) -> None:
         "VAR_DIR": str(tmp_path),
         "VAULT_KEY": "served-test-key",
         "DOTENV_PATH": str(tmp_path / "no.env"),
+        "LOG_FORMAT": "json",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "backend"],
@@ -232,10 +234,15 @@ def test_python_m_backend_serves_healthz(tmp_path: Path) -> None:
                 assert process.poll() is None, process.stdout.read().decode()
                 assert time.monotonic() < deadline, "backend did not start"
                 time.sleep(0.2)
-        assert (tmp_path / "served.sqlite3").exists()  # tables created at start
+        assert (tmp_path / "served.sqlite3").exists()  # migrated at start
     finally:
         process.terminate()
         process.wait(timeout=10)
+    # Its output is JSON lines (structlog), the service named, the route not the path.
+    lines = [json.loads(line) for line in process.stdout.read().decode().splitlines()]
+    assert all(line["service"] == "backend" for line in lines)
+    assert any(line["event"] == "serving" for line in lines)
+    assert any(line.get("route") == "/healthz" and line.get("status") == 200 for line in lines)
 
 
 def test_api_answers_503_json_while_the_database_is_down(app_factory: Any) -> None:
