@@ -94,16 +94,6 @@ def require_card(activation: Activation) -> None:
         raise ApiError(409, "card_not_verified", "the carte Vitale has not been verified yet")
 
 
-def card_locked(retry_after: int) -> ApiError:
-    return ApiError(
-        423,
-        "card_locked",
-        "too many wrong card serial numbers",
-        {"retry_after_seconds": retry_after},
-        {"Retry-After": str(retry_after)},
-    )
-
-
 @blueprint.post("/card")
 @activation_operation(
     "Step 3: carte Vitale type and serial number",
@@ -111,7 +101,7 @@ def card_locked(retry_after: int) -> ApiError:
     errors={
         409: ACTIVATION_STATE,
         422: "card_mismatch (details.attempts_left)",
-        423: "card_locked (details.retry_after_seconds) after 5 mismatches",
+        423: CARD_CHECKS.lock_description(),
     },
     body=schemas.Card,
 )
@@ -123,21 +113,11 @@ def verify_card(activation_id: str) -> ResponseReturnValue:
     card_type = parse_card_type(body.card_type)
     serial = parse_card_serial(body.card_serial, card_type)
 
-    retry_after = CARD_CHECKS.locked_for(session, person.nir_hash, now)
-    if retry_after is not None:
-        raise card_locked(retry_after)
+    CARD_CHECKS.ensure_open(session, person.nir_hash, now)
     type_ok = hmac.compare_digest(card_type.encode(), person.card_type.encode())
     serial_ok = same_hash(person.card_serial_hash, app.hasher.card_serial(serial))
     if not (type_ok and serial_ok):
-        attempts_left = CARD_CHECKS.record_failure(session, person.nir_hash, now)
-        session.commit()
-        log.info("card_check.refused", nir_masked=person.nir_masked, attempts_left=attempts_left)
-        raise ApiError(
-            422,
-            "card_mismatch",
-            "card type or serial number does not match",
-            {"attempts_left": attempts_left},
-        )
+        raise CARD_CHECKS.refuse(session, person.nir_hash, now)
     CARD_CHECKS.reset(session, person.nir_hash)
     activation.card_verified = True
     session.commit()

@@ -83,7 +83,7 @@ PERSON_STATE = "no_mobile, already_activated, space_closed"
     errors={
         404: "person_not_found (same for every mismatch; details.attempts_left)",
         409: PERSON_STATE,
-        423: "request_locked (details.retry_after_seconds) after 5 failures per NIR",
+        423: CODE_REQUESTS.lock_description() + " (per NIR)",
     },
     body=schemas.CodeRequest,
     security="serviceToken",
@@ -98,15 +98,7 @@ def create_request() -> ResponseReturnValue:
     serial = parse_card_serial(body.card_serial, card_type)
 
     nir_hash = app.hasher.nir(nir)
-    retry_after = CODE_REQUESTS.locked_for(session, nir_hash, now)
-    if retry_after is not None:
-        raise ApiError(
-            423,
-            "request_locked",
-            "too many failed code requests for this NIR",
-            {"retry_after_seconds": retry_after},
-            {"Retry-After": str(retry_after)},
-        )
+    CODE_REQUESTS.ensure_open(session, nir_hash, now)
 
     person = find_by_nir_hash(session, nir_hash)
     expected_serial = person.card_serial_hash if person else _NO_SERIAL_HASH
@@ -116,15 +108,7 @@ def create_request() -> ResponseReturnValue:
     type_ok = hmac.compare_digest(expected_type.encode(), card_type.encode())
     birth_ok = expected_birth == birth_date
     if person is None or not (serial_ok and type_ok and birth_ok):
-        attempts_left = CODE_REQUESTS.record_failure(session, nir_hash, now)
-        session.commit()
-        log.info("code_request.refused", attempts_left=attempts_left)
-        raise ApiError(
-            404,
-            "person_not_found",
-            "no insured person matches these details",
-            {"attempts_left": attempts_left},
-        )
+        raise CODE_REQUESTS.refuse(session, nir_hash, now)
 
     CODE_REQUESTS.reset(session, nir_hash)
     refresh_status(person, now)

@@ -36,16 +36,6 @@ ACTIVATION_VALIDITY = timedelta(minutes=30)
 _NO_CODE_HASH = "0" * 64
 
 
-def locked(retry_after: int) -> ApiError:
-    return ApiError(
-        423,
-        "identity_locked",
-        "too many failed identity checks for this NIR",
-        {"retry_after_seconds": retry_after},
-        {"Retry-After": str(retry_after)},
-    )
-
-
 def open_activation(
     session: Session, hasher: Hasher, person: Insured, now: datetime
 ) -> tuple[Activation, str]:
@@ -71,8 +61,7 @@ def open_activation(
         401: "identity_mismatch (unknown NIR or wrong code; details.attempts_left)",
         409: "already_activated, space_closed",
         410: "code_expired",
-        423: "identity_locked (details.retry_after_seconds) after 5 failures per NIR within "
-        "30 minutes, for 30 minutes",
+        423: IDENTITY_CHECKS.lock_description() + " (per NIR)",
     },
     body=schemas.IdentityCheck,
     security="serviceToken",
@@ -87,23 +76,13 @@ def identity_check() -> ResponseReturnValue:
         raise invalid_request("provisional_code", "invalid_code")
 
     nir_hash = app.hasher.nir(nir)
-    retry_after = IDENTITY_CHECKS.locked_for(session, nir_hash, now)
-    if retry_after is not None:
-        raise locked(retry_after)
+    IDENTITY_CHECKS.ensure_open(session, nir_hash, now)
 
     person = find_by_nir_hash(session, nir_hash)
     expected = person.code_hash if person is not None else _NO_CODE_HASH
     matched = same_hash(expected, app.hasher.provisional_code(code)) and person is not None
     if not matched:
-        attempts_left = IDENTITY_CHECKS.record_failure(session, nir_hash, now)
-        session.commit()
-        log.info("identity_check.refused", attempts_left=attempts_left)
-        raise ApiError(
-            401,
-            "identity_mismatch",
-            "unknown NIR or wrong provisional code",
-            {"attempts_left": attempts_left},
-        )
+        raise IDENTITY_CHECKS.refuse(session, nir_hash, now)
 
     IDENTITY_CHECKS.reset(session, nir_hash)
     refresh_status(person, now)

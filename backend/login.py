@@ -45,7 +45,7 @@ SESSION_VALIDITY = timedelta(minutes=30)
     errors={
         401: "bad_credentials (details.attempts_left)",
         409: "channel_unavailable (details.channel)",
-        423: "login_locked (details.retry_after_seconds) after 5 failures",
+        423: LOGINS.lock_description() + " (per identifier)",
         502: "delivery_failed",
     },
     body=schemas.LoginStart,
@@ -58,28 +58,12 @@ def start_login() -> ResponseReturnValue:
     identifier, password, channel = body.identifier.lower(), body.password, body.channel
 
     key = app.hasher.identifier(identifier)
-    retry_after = LOGINS.locked_for(session, key, now)
-    if retry_after is not None:
-        raise ApiError(
-            423,
-            "login_locked",
-            "too many failed logins for this identifier",
-            {"retry_after_seconds": retry_after},
-            {"Retry-After": str(retry_after)},
-        )
+    LOGINS.ensure_open(session, key, now)
     person = find_by_identifier(session, identifier)
     usable = person is not None and person.status == ACTIVATED
     stored = person.password_hash if usable else None
     if not app.passwords.verify(stored, password):
-        attempts_left = LOGINS.record_failure(session, key, now)
-        session.commit()
-        log.info("login.refused", attempts_left=attempts_left)
-        raise ApiError(
-            401,
-            "bad_credentials",
-            "unknown identifier or wrong password",
-            {"attempts_left": attempts_left},
-        )
+        raise LOGINS.refuse(session, key, now)
     LOGINS.reset(session, key)
     if app.passwords.needs_rehash(stored):
         person.password_hash = app.passwords.hash(password)
