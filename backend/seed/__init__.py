@@ -20,6 +20,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from stdnum.fr import nir as stdnum_nir
 
+from backend import schemas
 from backend.context import EXTENSION_KEY, Backend
 from backend.people import (
     PENDING,
@@ -121,7 +122,7 @@ def seed(app: Flask) -> list[SeedResult]:
     with services.store.session() as session:
         for body in seed_people():
             now = services.now()
-            new = parse_new_insured(body, now.date())
+            new = parse_new_insured(schemas.NewInsured.parse_obj(body), now.date())
             person = find_by_nir_hash(session, services.hasher.nir(new.nir))
             created = person is None
             code: str | None = None
