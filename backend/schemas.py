@@ -18,8 +18,8 @@ from backend.payload import (
     trimmed,
     verbatim,
 )
+from bot.card import CARD_TYPES
 
-CARD_TYPES = ("with_photo", "without_photo")
 DECISIONS = ("activate", "oppose")
 CHANNELS = ("sms", "email")
 PASSWORD_MAX_LENGTH = 256
