@@ -6,14 +6,12 @@ mobile or by e-mail to an address, and forgotten: only its hash stays in Redis. 
 is kept in the vault (a "tok" reference in the `otp_destination` slot) so that a resend reaches
 the same place without the address or number sitting in the tracker.
 
-Issuing and revoking await Redis; the send itself goes through the messenger the webhook and the
-backend share, whose senders block (Twilio's client, SMTP, the local outbox), so it alone runs in
-a worker thread (`asyncio.to_thread`) while the action stays on the server's event loop.
+Issuing and revoking await Redis; the send goes through the messenger the webhook and the backend
+share, awaited (`actions.runtime.AwaitedMessenger`: its blocking senders run in a worker thread).
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import logging
@@ -87,12 +85,9 @@ async def send_one_time_code(
         return Delivery(False, shown, problem=SEND_FAILED)
     try:
         if channel == "sms":
-            await asyncio.to_thread(
-                rt.messenger.send_sms, destination, replies.one_time_code_sms(issued.code)
-            )
+            await rt.messenger.send_sms(destination, replies.one_time_code_sms(issued.code))
         else:
-            await asyncio.to_thread(
-                rt.messenger.send_email,
+            await rt.messenger.send_email(
                 destination,
                 replies.ONE_TIME_CODE_EMAIL_SUBJECT,
                 replies.one_time_code_email(issued.code),

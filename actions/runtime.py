@@ -23,7 +23,28 @@ from bot.one_time_codes_async import AsyncOneTimeCodes
 from bot.redis_client import connect, connect_async
 from bot.settings import Settings, load_settings, resolved_environment
 from bot.vault import REF_PATTERN, AsyncVault
-from messaging import Messenger
+from messaging import Messenger, Outbox
+
+
+class AwaitedMessenger:
+    """The messenger the webhook and the backend share, awaited. Its senders block (Twilio's
+    client, SMTP, the local outbox on a blocking Redis client), so each send alone runs in a
+    worker thread while the action that asked for it stays on the event loop. Codes are sent
+    a few times per activation; every other wait of the actions is a coroutine."""
+
+    def __init__(self, messenger: Messenger) -> None:
+        self.blocking = messenger
+
+    @property
+    def outbox(self) -> Outbox | None:
+        """The local outbox, when there is one (the simulator and tests read it)."""
+        return self.blocking.outbox
+
+    async def send_sms(self, to: str, body: str) -> None:
+        await asyncio.to_thread(self.blocking.send_sms, to, body)
+
+    async def send_email(self, to: str, subject: str, body: str) -> None:
+        await asyncio.to_thread(self.blocking.send_email, to, subject, body)
 
 
 @dataclass
@@ -33,9 +54,8 @@ class Runtime:
     vault: AsyncVault
     backend: BackendClient
     codes: AsyncOneTimeCodes
-    #: Blocking senders (Twilio's client, SMTP, the local outbox on `blocking_redis`), shared
-    #: with the webhook and the backend; `actions/one_time_code_delivery.py` hands them a thread.
-    messenger: Messenger
+    messenger: AwaitedMessenger
+    #: The local outbox's client (the messenger's senders block)
     blocking_redis: redis.Redis
 
     async def reveal(self, value: str | None, conversation_id: str) -> str | None:
@@ -85,7 +105,7 @@ def runtime() -> Runtime:
             service_token=resolved_environment().get("BACKEND_SERVICE_TOKEN", ""),
         ),
         codes=AsyncOneTimeCodes(client, settings.vault_key),
-        messenger=Messenger.from_settings(settings, blocking),
+        messenger=AwaitedMessenger(Messenger.from_settings(settings, blocking)),
         blocking_redis=blocking,
     )
 
