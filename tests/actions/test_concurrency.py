@@ -151,10 +151,12 @@ def test_concurrent_backend_waits_run_on_one_thread(
     url = action_server.health_url.replace("/healthz", "/webhook")
     before = thread_count(pid)
 
-    def call(index: int) -> dict:
+    senders = [f"concurrency-{index}-{uuid.uuid4().hex[:6]}" for index in range(AT_ONCE)]
+
+    def call(sender: str) -> dict:
         response = requests.post(
             url,
-            json=action_call(f"concurrency-{index}-{uuid.uuid4().hex[:6]}"),
+            json=action_call(sender),
             headers={"Authorization": f"Bearer {TOKEN}"},
             timeout=180,
         )
@@ -162,7 +164,7 @@ def test_concurrent_backend_waits_run_on_one_thread(
         return response.json()
 
     with ThreadPoolExecutor(AT_ONCE) as pool:
-        answers = list(pool.map(call, range(AT_ONCE)))
+        answers = list(pool.map(call, senders))
 
     for answer in answers:
         said = [r.get("text") or "" for r in answer["responses"]]
@@ -172,6 +174,11 @@ def test_concurrent_backend_waits_run_on_one_thread(
     # They met: all were waiting at once, and the server had no more threads than before.
     assert backend.threads_when_met is not None
     assert backend.threads_when_met <= before, (before, backend.threads_when_met)
+    # Each call's log line carries its own conversation (bound per task, not per thread).
+    lines = action_server.log_path.read_text().splitlines()
+    logged = [json.loads(line) for line in lines if line.startswith("{")]  # not Python's warnings
+    answered = [line for line in logged if line.get("message") == "action answered"]
+    assert sorted(line.get("conversation_id") for line in answered) == sorted(senders)
 
 
 def test_the_server_leaves_rasa_sdk_executor_as_it_is() -> None:
