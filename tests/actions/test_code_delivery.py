@@ -16,7 +16,6 @@ from tests.fakes import free_port
 from tests.support.aio import run_async
 
 
-
 def test_a_refused_send_says_so_and_destroys_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
     conversation = f"delivery-{uuid.uuid4().hex}"
     shared = runtime().messenger.blocking
