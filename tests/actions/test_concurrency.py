@@ -11,6 +11,7 @@ threads in the server's process, which the meeting point counts in /proc when th
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -190,3 +191,25 @@ def test_the_server_leaves_rasa_sdk_executor_as_it_is() -> None:
     assert ActionExecutor.run is original
     assert ActionExecutor.run.__module__ == "rasa_sdk.executor"
     assert "actions.threads" not in sys.modules
+
+
+def test_every_action_and_slot_method_is_a_coroutine() -> None:
+    """A blocking `run` or `validate_<slot>` would hold every conversation on the one loop (and
+    `StepFormValidator` awaits every validator): all of them are `async def`."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert executor.actions  # the package's actions were found
+    blocking = []
+    for name in executor.actions:
+        action = type(executor.actions[name].__self__)  # the bound `run` of each action
+        methods = {"run": action.run} | {
+            attr: getattr(action, attr)
+            for attr in dir(action)
+            if attr.startswith(("validate_", "extract_")) and callable(getattr(action, attr))
+        }
+        blocking += [
+            f"{action.__name__}.{attr}"
+            for attr, method in methods.items()
+            if not inspect.iscoroutinefunction(method)
+        ]
+    assert blocking == []
