@@ -39,7 +39,7 @@ class ActionNewCode(Action):
         dispatcher.utter_message(text=START)
         code = tracker.get_slot("provisional_code")
         if code and REF_PATTERN.fullmatch(code):
-            runtime().vault.delete(code)
+            await runtime().vault.delete(code)
         return [
             ActiveLoop(None),
             SlotSet("requested_slot", None),

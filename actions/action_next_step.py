@@ -11,7 +11,7 @@ not answer pauses the flow with everything kept.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -36,7 +36,7 @@ DONE_ACTIVATED = (
 )
 
 #: In order; the first stage that names a screen ends the turn.
-STAGES: tuple[Callable[[Context], Step], ...] = (
+STAGES: tuple[Callable[[Context], Awaitable[Step]], ...] = (
     new_code.stage,
     identity.stage,
     card.stage,
@@ -69,7 +69,7 @@ class ActionNextStep(Action):
 
         for stage in STAGES:
             try:
-                step = stage(ctx)
+                step = await stage(ctx)
             except BackendUnavailable as error:
                 logger.warning("backend unavailable during %s: %s", stage.__module__, error)
                 dispatcher.utter_message(text=UNAVAILABLE)

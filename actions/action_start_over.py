@@ -19,7 +19,7 @@ class ActionStartOver(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        runtime().vault.forget_conversation(tracker.sender_id)
+        await runtime().vault.forget_conversation(tracker.sender_id)
         dispatcher.utter_message(text="D'accord, reprenons depuis le début.")
         resets = [
             SlotSet(name, None)

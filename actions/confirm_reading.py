@@ -11,7 +11,7 @@ an answer to the field).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -25,7 +25,7 @@ from bot.confirmation import CONFIRM_PREFIX, confirm_question, refs_in
 ASKED_AGAIN = "D'accord. Redonnez-le, de préférence en chiffres."
 
 
-def ask_to_confirm(
+async def ask_to_confirm(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     field: str,
@@ -37,7 +37,7 @@ def ask_to_confirm(
     when the message held `several` values); the slots a validator returns: the field stays
     empty until the answer."""
     vault = runtime().vault
-    refs = [vault.put(kind, value, tracker.sender_id) for value in proposals]
+    refs = [await vault.put(kind, value, tracker.sender_id) for value in proposals]
     dispatcher.utter_message(text=confirm_question(field, refs, several))
     return {field: None, "requested_slot": CONFIRM_PREFIX + field}
 
@@ -72,11 +72,11 @@ def chosen(tracker: Tracker, count: int) -> int | None:
     return 0 if answer else -1
 
 
-def resolve_confirmation(
+async def resolve_confirmation(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     requested: str,
-    accept: Callable[[str, str], dict[str, Any]],
+    accept: Callable[[str, str], Awaitable[dict[str, Any]]],
 ) -> list[EventType] | None:
     """The answer to a read-back: events, or None when the message is not an answer to it
     (the caller then reads it as an answer to the field itself)."""
@@ -86,11 +86,11 @@ def resolve_confirmation(
     if pick is None:
         return None
     vault = runtime().vault
-    values = [vault.get(ref, tracker.sender_id) for ref in refs]
+    values = [await vault.get(ref, tracker.sender_id) for ref in refs]
     for ref in refs:  # the question is answered: `accept` stores what it keeps
-        vault.delete(ref)
+        await vault.delete(ref)
     if pick < 0 or values[pick] is None:
         dispatcher.utter_message(text=ASKED_AGAIN)
         return [SlotSet(field, None), SlotSet("requested_slot", field)]
-    slots = accept(field, values[pick] or "")
+    slots = await accept(field, values[pick] or "")
     return [SlotSet(name, value) for name, value in slots.items()] + [SlotSet("failed_attempts", 0)]

@@ -84,9 +84,7 @@ class StepFormValidator(FormValidationAction, ABC):
             if value is None or validate is None:
                 results.setdefault(name, value)
                 continue
-            output = validate(value, dispatcher, tracker, domain)
-            if hasattr(output, "__await__"):
-                output = await output
+            output = await validate(value, dispatcher, tracker, domain)
             results.update(output)
             tracker.slots.update(output)
         return [SlotSet(name, value) for name, value in results.items()]
@@ -104,7 +102,7 @@ class StepFormValidator(FormValidationAction, ABC):
 
             if self.leaves_form(latest_intent(tracker), tracker):
                 return []
-            answered = resolve_confirmation(
+            answered = await resolve_confirmation(
                 dispatcher, tracker, requested, lambda *args: self.accept_reading(tracker, *args)
             )
             if answered is not None:
@@ -160,7 +158,7 @@ class StepFormValidator(FormValidationAction, ABC):
         return await super().next_requested_slot(dispatcher, tracker, domain)
 
     # -- hooks -------------------------------------------------------------------------------
-    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+    async def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
         """The slots for `value`, read back and confirmed by the person at `field`."""
         return {field: value}
 
@@ -174,8 +172,8 @@ class StepFormValidator(FormValidationAction, ABC):
     def conversation_id(self, tracker: Tracker) -> str:
         return tracker.sender_id
 
-    def reveal(self, tracker: Tracker, value: str | None) -> str | None:
-        return runtime().reveal(value, self.conversation_id(tracker))
+    async def reveal(self, tracker: Tracker, value: str | None) -> str | None:
+        return await runtime().reveal(value, self.conversation_id(tracker))
 
     # -- failures ----------------------------------------------------------------------------
     def _failure_events(

@@ -5,6 +5,9 @@ A code is issued for a purpose bound to the conversation (`bot.one_time_codes`),
 mobile or by e-mail to an address, and forgotten: only its hash stays in Redis. The destination
 is kept in the vault (a "tok" reference in the `otp_destination` slot) so that a resend reaches
 the same place without the address or number sitting in the tracker.
+
+Issuing and revoking await Redis; the send goes through the messenger the webhook and the backend
+share, awaited (`actions.runtime.AwaitedMessenger`: its blocking senders run in a worker thread).
 """
 
 from __future__ import annotations
@@ -59,14 +62,14 @@ def masked(channel: str, destination: str) -> str:
     return mask_mobile(destination) if channel == "sms" else mask_email(destination)
 
 
-def send_one_time_code(
+async def send_one_time_code(
     purpose: str, conversation_id: str, destination: str, nir: str | None = None
 ) -> Delivery:
     channel = PURPOSES[purpose]
     shown = masked(channel, destination)
     rt = runtime()
     try:
-        issued = rt.codes.issue(purpose, conversation_id, destination, nir_hash(nir))
+        issued = await rt.codes.issue(purpose, conversation_id, destination, nir_hash(nir))
     except CodeLocked:
         metrics.code_failed(purpose, "locked")
         return Delivery(False, shown, problem=replies.ONE_TIME_CODE_LOCKED, locked=True)
@@ -82,16 +85,16 @@ def send_one_time_code(
         return Delivery(False, shown, problem=SEND_FAILED)
     try:
         if channel == "sms":
-            rt.messenger.send_sms(destination, replies.one_time_code_sms(issued.code))
+            await rt.messenger.send_sms(destination, replies.one_time_code_sms(issued.code))
         else:
-            rt.messenger.send_email(
+            await rt.messenger.send_email(
                 destination,
                 replies.ONE_TIME_CODE_EMAIL_SUBJECT,
                 replies.one_time_code_email(issued.code),
             )
     except MessagingError as error:
         logger.warning("one-time code not sent (%s): %s", purpose, type(error).__name__)
-        rt.codes.revoke(purpose, conversation_id)
+        await rt.codes.revoke(purpose, conversation_id)
         metrics.code_failed(purpose, "delivery_failed")
         return Delivery(False, shown, problem=SEND_FAILED)
     metrics.code_sent(purpose)

@@ -59,14 +59,14 @@ class ValidateCardForm(StepFormValidator):
             return {"card_serial": text}
         return {}
 
-    def validate_card_type(
+    async def validate_card_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value in CARD_TYPES:
             return {"card_type": value}
         return {"card_type": None}
 
-    def validate_card_serial(
+    async def validate_card_serial(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         card_type = tracker.get_slot("card_type")
@@ -76,7 +76,7 @@ class ValidateCardForm(StepFormValidator):
         check = check_serial(str(value), card_type or "without_photo")
         if check.error in ("unsure", "several") and check.proposals:
             several = check.error == "several"
-            return ask_to_confirm(
+            return await ask_to_confirm(
                 dispatcher, tracker, "card_serial", check.proposals, "tok", several
             )
         if check.error:

@@ -158,7 +158,7 @@ class ValidateContactForm(StepFormValidator):
             return {"new_contact": text}
         return {}
 
-    def validate_new_contact(
+    async def validate_new_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         field = tracker.get_slot("contact_change")
@@ -170,19 +170,19 @@ class ValidateContactForm(StepFormValidator):
             # several valid mobiles fit the words, or two were given: the person says
             shown = [national_pairs(proposal) for proposal in check.proposals]
             several = check.error == "ambiguous"
-            return ask_to_confirm(dispatcher, tracker, "new_contact", shown, "tok", several)
+            return await ask_to_confirm(dispatcher, tracker, "new_contact", shown, "tok", several)
         if check.value is None:
             dispatcher.utter_message(text=errors.get(check.error or "", errors["empty"]))
             return {"new_contact": None}
         return {"new_contact": check.value}
 
-    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+    async def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
         """A mobile read back ("06 30 85 12 34") and confirmed: stored as E.164."""
         if field == "new_contact":
             return {"new_contact": parse_mobile(value).value}
-        return super().accept_reading(tracker, field, value)
+        return await super().accept_reading(tracker, field, value)
 
-    def validate_contact_change(
+    async def validate_contact_change(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"contact_change": value if value in CHANGE_FIELDS else None}

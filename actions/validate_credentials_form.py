@@ -87,7 +87,7 @@ class ValidateCredentialsForm(StepFormValidator):
             return {"identifier": NO_IDENTIFIER}
         return {}
 
-    def validate_identifier(
+    async def validate_identifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         identifier = str(value)
@@ -108,9 +108,9 @@ class ValidateCredentialsForm(StepFormValidator):
                 return {"identifier": None, "identifier_suggestion": suggestion}
             dispatcher.utter_message(text=replies.identifier_refused(problems))
             return {"identifier": None, "identifier_suggestion": None}
-        activation_id = self.reveal(tracker, tracker.get_slot("activation_ref"))
+        activation_id = await self.reveal(tracker, tracker.get_slot("activation_ref"))
         try:
-            runtime().backend.check_identifier(activation_id or "", identifier)
+            await runtime().backend.check_identifier(activation_id or "", identifier)
         except BackendError as error:
             if error.code == "identifier_taken":
                 dispatcher.utter_message(
@@ -136,10 +136,10 @@ class ValidateCredentialsForm(StepFormValidator):
         text = latest_text(tracker).strip()
         return {"password": text} if text and not is_control_phrase(text) else {}
 
-    def validate_password(
+    async def validate_password(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        password = self.reveal(tracker, value)
+        password = await self.reveal(tracker, value)
         if password is None:
             dispatcher.utter_message(
                 text="Je n'ai pas pu lire ce mot de passe. Écrivez-le à nouveau."
@@ -159,11 +159,11 @@ class ValidateCredentialsForm(StepFormValidator):
         text = latest_text(tracker).strip()
         return {"password_confirmation": text} if text and not is_control_phrase(text) else {}
 
-    def validate_password_confirmation(
+    async def validate_password_confirmation(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        first = self.reveal(tracker, tracker.get_slot("password")) or ""
-        second = self.reveal(tracker, value) or ""
+        first = await self.reveal(tracker, tracker.get_slot("password")) or ""
+        second = await self.reveal(tracker, value) or ""
         if first and hmac.compare_digest(first.encode(), second.encode()):
             return {"password_confirmation": value}
         dispatcher.utter_message(

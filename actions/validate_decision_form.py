@@ -75,12 +75,12 @@ class ValidateDecisionForm(StepFormValidator):
         answer = as_bool_answer(tracker)
         return {} if answer is None else {"oppose_confirmed": answer}
 
-    def validate_decision(
+    async def validate_decision(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"decision": value if value in ("activate", "oppose") else None}
 
-    def validate_consent(
+    async def validate_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is True:
@@ -91,7 +91,7 @@ class ValidateDecisionForm(StepFormValidator):
         )
         return {"consent": None, "decision": None, "requested_slot": "decision"}
 
-    def validate_oppose_confirmed(
+    async def validate_oppose_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is True:

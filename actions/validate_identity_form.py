@@ -62,10 +62,10 @@ class ValidateIdentityForm(NirField, StepFormValidator):
             return {"provisional_code": text.strip()}
         return {}
 
-    def validate_provisional_code(
+    async def validate_provisional_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        real = self.reveal(tracker, value)
+        real = await self.reveal(tracker, value)
         check = check_code(real or "")
         if check.error:
             dispatcher.utter_message(text=replies.code_error(check.error, check.bad_chars))

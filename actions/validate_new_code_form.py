@@ -46,7 +46,7 @@ class ValidateNewCodeForm(NirField, StepFormValidator):
             return {}  # a question or a word that works at any step, not a date
         return {"birth_date": text}
 
-    def validate_birth_date(
+    async def validate_birth_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):

@@ -42,7 +42,7 @@ class ValidateOtpForm(StepFormValidator):
         if tracker.get_slot("requested_slot") == "otp_code" and not self._typed_code(tracker):
             text = strip_accents(latest_text(tracker).lower())
             if RESEND.search(text):
-                return self._resend(dispatcher, tracker)
+                return await self._resend(dispatcher, tracker)
             if NOT_RECEIVED.search(text) or latest_intent(tracker) == "no_code":
                 dispatcher.utter_message(
                     text=replies.one_time_code_not_received(
@@ -75,7 +75,7 @@ class ValidateOtpForm(StepFormValidator):
             return {"otp_code": "malformed"}
         return {}
 
-    def validate_otp_code(
+    async def validate_otp_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value in OUTCOME_SLOTS:
@@ -85,10 +85,10 @@ class ValidateOtpForm(StepFormValidator):
             return {"otp_code": None}
         purpose = tracker.get_slot("otp_purpose") or ""
         conversation_id = self.conversation_id(tracker)
-        typed = self.reveal(tracker, value) or ""
+        typed = await self.reveal(tracker, value) or ""
         if value != typed:
-            runtime().vault.delete(value)  # a one-time code is not kept, right or wrong
-        result = runtime().codes.verify(purpose, conversation_id, typed)
+            await runtime().vault.delete(value)  # a one-time code is not kept, right or wrong
+        result = await runtime().codes.verify(purpose, conversation_id, typed)
         if result.ok:
             return {"otp_code": "verified"}
         metrics.code_failed(purpose, result.outcome)
@@ -105,14 +105,16 @@ class ValidateOtpForm(StepFormValidator):
             dispatcher.utter_message(text=replies.ONE_TIME_CODE_UNKNOWN)
         return {"otp_code": None}
 
-    def _resend(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    async def _resend(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         purpose = tracker.get_slot("otp_purpose") or ""
-        destination = self.reveal(tracker, tracker.get_slot("otp_destination"))
+        destination = await self.reveal(tracker, tracker.get_slot("otp_destination"))
         if not purpose or not destination:
             dispatcher.utter_message(text=replies.ADVISOR_OFFER)
             return [SlotSet("otp_code", None)]
-        nir = self.reveal(tracker, tracker.get_slot("nir"))
-        delivery = send_one_time_code(purpose, self.conversation_id(tracker), destination, nir)
+        nir = await self.reveal(tracker, tracker.get_slot("nir"))
+        delivery = await send_one_time_code(
+            purpose, self.conversation_id(tracker), destination, nir
+        )
         if delivery.locked:
             dispatcher.utter_message(text=delivery.problem)
             return [SlotSet("otp_code", "locked"), SlotSet("handoff_reason", "otp_locked")]

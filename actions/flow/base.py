@@ -78,13 +78,13 @@ class Context:
     tracker: Tracker
     slots: dict[str, Any] = field(default_factory=dict)
 
-    def reveal(self, name: str) -> str | None:
+    async def reveal(self, name: str) -> str | None:
         """The real value behind the slot `name` (a vault reference), None once it expired."""
-        return runtime().reveal(self.slots.get(name), self.tracker.sender_id)
+        return await runtime().reveal(self.slots.get(name), self.tracker.sender_id)
 
-    def keep(self, kind: str, value: str) -> str:
+    async def keep(self, kind: str, value: str) -> str:
         """A vault reference for `value`, bound to this conversation."""
-        return runtime().vault.put(kind, value, self.tracker.sender_id)
+        return await runtime().vault.put(kind, value, self.tracker.sender_id)
 
     def say(self, text: str) -> None:
         self.dispatcher.utter_message(text=text)

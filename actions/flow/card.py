@@ -41,7 +41,7 @@ CARD_REFUSED: dict[str, Outcome] = {
 }
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("card_verified"):
         return Step()
@@ -49,7 +49,9 @@ def stage(ctx: Context) -> Step:
     if not card_type or not serial:
         return Step(route="card")
     try:
-        runtime().backend.check_card(ctx.reveal("activation_ref") or "", card_type, serial)
+        await runtime().backend.check_card(
+            await ctx.reveal("activation_ref") or "", card_type, serial
+        )
     except BackendError as error:
         return refused(ctx, CARD_REFUSED, error)
     metrics.step_completed("card")

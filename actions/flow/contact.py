@@ -43,31 +43,31 @@ UPDATE_REFUSED: dict[str, Outcome] = {
 LOOKUP_REFUSED: dict[str, Outcome] = each(SESSION_CODES, SESSION_LOST)
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("contact_confirmed") == "confirmed":
         return Step()
-    activation_id = ctx.reveal("activation_ref") or ""
+    activation_id = await ctx.reveal("activation_ref") or ""
     done = Step()
     field, new_value = slots.get("contact_change"), slots.get("new_contact")
     if slots.get("contact_confirmed") == "change" and field and new_value:
-        waiting = one_time_code.pending(
+        waiting = await one_time_code.pending(
             ctx,
             f"confirm_{field}",
             lambda: ctx.keep("tok", new_value),
-            ctx.reveal("nir"),  # for the per-NIR throttle
+            await ctx.reveal("nir"),  # for the per-NIR throttle
         )
         if waiting is not None:
             return waiting
         try:
-            runtime().backend.update_contact(activation_id, **{field: new_value})
+            await runtime().backend.update_contact(activation_id, **{field: new_value})
         except BackendError as error:
             return refused(ctx, UPDATE_REFUSED, error)
         metrics.step_completed("contact_change")
         saved = SAVED["email"] if field == "email" else SAVED["mobile"]
         done = apply(ctx, Outcome(f"C'est vérifié : {saved}.", clear=CHANGE_DONE_SLOTS))
     try:
-        contact = runtime().backend.contact(activation_id)
+        contact = await runtime().backend.contact(activation_id)
     except BackendError as error:
         return refused(ctx, LOOKUP_REFUSED, error)
     on_file = Outcome(

@@ -51,26 +51,26 @@ CREDENTIALS_REFUSED: dict[str, Outcome] = {
 }
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("account_created"):
         return Step()
     identifier = slots.get("identifier")
-    password = ctx.reveal("password")
+    password = await ctx.reveal("password")
     if not identifier or not password or not slots.get("password_confirmation"):
         return Step(route="credentials")
-    activation_id = ctx.reveal("activation_ref") or ""
+    activation_id = await ctx.reveal("activation_ref") or ""
     try:
-        runtime().backend.set_credentials(activation_id, identifier, password)
+        await runtime().backend.set_credentials(activation_id, identifier, password)
     except BackendError as error:
         return refused(ctx, CREDENTIALS_REFUSED, error)
     metrics.step_completed("credentials")
-    forget_passwords(ctx)
+    await forget_passwords(ctx)
     return apply(ctx, CREATED)
 
 
-def forget_passwords(ctx: Context) -> None:
+async def forget_passwords(ctx: Context) -> None:
     vault = runtime().vault
     for name in PASSWORD_SLOTS:
         if ctx.slots.get(name):
-            vault.delete(ctx.slots[name])
+            await vault.delete(ctx.slots[name])

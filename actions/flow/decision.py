@@ -46,7 +46,7 @@ DECISION_REFUSED: dict[str, Outcome] = {
 }
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     recorded = slots.get("decision_recorded")
     if recorded == "oppose":
@@ -60,9 +60,9 @@ def stage(ctx: Context) -> Step:
     )
     if not ready:
         return Step(route="decision")
-    activation_id = ctx.reveal("activation_ref") or ""
+    activation_id = await ctx.reveal("activation_ref") or ""
     try:
-        runtime().backend.decide(activation_id, decision, bool(slots.get("consent")))
+        await runtime().backend.decide(activation_id, decision, bool(slots.get("consent")))
     except BackendError as error:
         return refused(ctx, DECISION_REFUSED, error)
     metrics.step_completed("decision")

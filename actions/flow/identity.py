@@ -56,13 +56,13 @@ def greeting(first_name: str) -> str:
     return f"Merci {first_name.title()}" if first_name else "Merci"
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("handoff_reason") == "locked":
         return apply(ctx, LOCKED_BEFORE)
     if slots.get("activation_ref"):
         return Step()
-    code, nir = ctx.reveal("provisional_code"), ctx.reveal("nir")
+    code, nir = await ctx.reveal("provisional_code"), await ctx.reveal("nir")
     if not code or not nir:
         # A value whose vault entry expired is asked again; nothing else is touched.
         expired = tuple(
@@ -72,14 +72,16 @@ def stage(ctx: Context) -> Step:
         )
         return apply(ctx, Outcome(clear=expired, route="identity"))
     try:
-        identity = guarded_identity_check(ctx.tracker.sender_id, ctx.tracker.events, nir, code)
+        identity = await guarded_identity_check(
+            ctx.tracker.sender_id, ctx.tracker.events, nir, code
+        )
     except BackendError as error:
         return refused(ctx, IDENTITY_REFUSED, error)
     metrics.step_completed("identity")
     ctx.say(f"{greeting(identity.first_name)}, votre identité est vérifiée.")
     checked = Outcome(
         sets=(
-            ("activation_ref", ctx.keep("tok", identity.activation_id)),
+            ("activation_ref", await ctx.keep("tok", identity.activation_id)),
             ("first_name", identity.first_name),
         )
     )

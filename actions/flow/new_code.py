@@ -71,30 +71,34 @@ ACTIVATION_REFUSED: dict[str, Outcome] = {
 }
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("code_path") != "new_code" or slots.get("activation_ref"):
         return Step()
     if slots.get("handoff_reason") in ("locked", "otp_locked"):
         return apply(ctx, LOCKED_BEFORE)
-    nir = ctx.reveal("nir")
+    nir = await ctx.reveal("nir")
     if not nir or not slots.get("birth_date"):
         expired = ("nir",) if slots.get("nir") and not nir else ()
         return apply(ctx, Outcome(clear=expired, route="new_code"))
     if not slots.get("card_type") or not slots.get("card_serial"):
         return Step(route="card")
-    request_id = ctx.reveal("code_request_ref")
+    request_id = await ctx.reveal("code_request_ref")
     if not request_id:
-        return open_code_request(ctx, nir)
+        return await open_code_request(ctx, nir)
     if slots.get("mobile_confirmed") == "not_mine":
         return apply(ctx, NOT_THEIR_MOBILE)
     if slots.get("mobile_confirmed") != "confirmed":
         return Step(route="mobile_check")
-    waiting = one_time_code.pending(ctx, "new_code", lambda: slots.get("mobile_ref"), nir)
+
+    async def mobile_ref() -> str | None:
+        return slots.get("mobile_ref")
+
+    waiting = await one_time_code.pending(ctx, "new_code", mobile_ref, nir)
     if waiting is not None:
         return waiting
     try:
-        opened = runtime().backend.activation_after_check(request_id)
+        opened = await runtime().backend.activation_after_check(request_id)
     except BackendError as error:
         return refused(ctx, ACTIVATION_REFUSED, error)
     metrics.step_completed("new_code")
@@ -104,7 +108,7 @@ def stage(ctx: Context) -> Step:
     )
     activated = Outcome(
         sets=(
-            ("activation_ref", ctx.keep("tok", opened.activation_id)),
+            ("activation_ref", await ctx.keep("tok", opened.activation_id)),
             ("first_name", opened.first_name),
             ("card_verified", True),
             ("code_path", None),
@@ -114,10 +118,10 @@ def stage(ctx: Context) -> Step:
     return apply(ctx, activated)
 
 
-def open_code_request(ctx: Context, nir: str) -> Step:
+async def open_code_request(ctx: Context, nir: str) -> Step:
     slots = ctx.slots
     try:
-        found = guarded_code_request(
+        found = await guarded_code_request(
             ctx.tracker.sender_id,
             ctx.tracker.events,
             nir,
@@ -129,8 +133,8 @@ def open_code_request(ctx: Context, nir: str) -> Step:
         return refused(ctx, REQUEST_REFUSED, error)
     opened = Outcome(
         sets=(
-            ("code_request_ref", ctx.keep("tok", found.request_id)),
-            ("mobile_ref", ctx.keep("tok", found.mobile)),
+            ("code_request_ref", await ctx.keep("tok", found.request_id)),
+            ("mobile_ref", await ctx.keep("tok", found.mobile)),
             ("mobile_masked", found.mobile_masked),
             ("mobile_confirmed", None),
         ),

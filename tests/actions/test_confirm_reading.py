@@ -8,12 +8,12 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.runtime import runtime
 from actions.validate_contact_form import ValidateContactForm
 from actions.validate_identity_form import ValidateIdentityForm
 from actions.validate_new_code_form import ValidateNewCodeForm
 from bot.confirmation import show_values
 from bot.vault import find_refs
+from tests.actions.flow_fakes import vault
 from tests.actions.test_form_validators import run, tracker
 
 # Said without commas, several valid NIRs fit these words (found by tests/bot/test_nir_sweep.py).
@@ -48,9 +48,9 @@ def test_several_valid_nirs_are_read_back_not_taken() -> None:
     assert slots["nir"] is None
     assert slots["requested_slot"] == "confirm_nir"
     (ref,) = find_refs(question)
-    assert runtime().vault.get(ref, CONVERSATION) == LIKELIEST
+    assert vault().get(ref, CONVERSATION) == LIKELIEST
     assert LIKELIEST not in question  # the value travels as a ref
-    shown, kept = show_values(question, lambda r: runtime().vault.get(r, CONVERSATION))
+    shown, kept = show_values(question, lambda r: vault().get(r, CONVERSATION))
     assert "1 98 10 18 057 860 12" in shown and "OUI ou NON" in shown
     assert "1 98 10 ** *** *** 12" in kept and "057" not in kept
 
@@ -61,7 +61,7 @@ def test_oui_takes_the_reading() -> None:
         ValidateIdentityForm(),
         answer("oui", question, "confirm_nir", intent="affirm", provisional_code="ABCDEFGHJK23"),
     )
-    assert runtime().vault.get(slots["nir"], CONVERSATION) == LIKELIEST
+    assert vault().get(slots["nir"], CONVERSATION) == LIKELIEST
     assert slots["nir_masked"] == "1 98 10 ** *** *** 12"
     assert texts == []
 
@@ -83,7 +83,7 @@ def test_a_new_answer_is_read_as_the_field() -> None:
         answer("1 85 05 78 006 084 91", question, "confirm_nir", provisional_code="ABCDEFGHJK23"),
     )
     assert slots["requested_slot"] == "nir"
-    assert runtime().vault.get(slots["nir"], CONVERSATION) == "185057800608491"
+    assert vault().get(slots["nir"], CONVERSATION) == "185057800608491"
 
 
 def test_a_mobile_without_hyphens_is_confirmed_then_stored() -> None:
@@ -93,7 +93,7 @@ def test_a_mobile_without_hyphens_is_confirmed_then_stored() -> None:
         tracker(said, requested="new_contact", contact_confirmed="change", contact_change="mobile"),
     )
     assert slots["new_contact"] is None and slots["requested_slot"] == "confirm_new_contact"
-    shown, _ = show_values(texts[0], lambda r: runtime().vault.get(r, CONVERSATION))
+    shown, _ = show_values(texts[0], lambda r: vault().get(r, CONVERSATION))
     assert "1) 06 34 25 12 34" in shown and "2) 06 30 85 12 34" in shown
     slots, _, _ = run(
         ValidateContactForm(),
@@ -126,10 +126,10 @@ def test_two_nirs_in_one_message_the_person_chooses() -> None:
         ),
     )
     assert slots["nir"] is None and slots["requested_slot"] == "confirm_nir"
-    shown, _ = show_values(texts[0], lambda r: runtime().vault.get(r, CONVERSATION))
+    shown, _ = show_values(texts[0], lambda r: vault().get(r, CONVERSATION))
     assert "plusieurs numéros" in shown and "2) 2 95 10 99 126 111 93" in shown
     slots, _, _ = run(
         ValidateIdentityForm(),
         answer("2", texts[0], "confirm_nir", provisional_code="ABCDEFGHJK23"),
     )
-    assert runtime().vault.get(slots["nir"], CONVERSATION) == "295109912611193"
+    assert vault().get(slots["nir"], CONVERSATION) == "295109912611193"

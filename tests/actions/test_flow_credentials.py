@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from actions.flow import credentials
-from actions.runtime import runtime
 from tests.actions.flow_fakes import (
     events_of,
     flow_tracker,
@@ -13,6 +12,7 @@ from tests.actions.flow_fakes import (
     refusal,
     revealed,
     run_stage,
+    vault,
 )
 
 PASSWORD = "Un-mot-de-passe-long-42"
@@ -20,12 +20,12 @@ PASSWORD = "Un-mot-de-passe-long-42"
 
 def tracker_with_password():  # type: ignore[no-untyped-def]
     t = flow_tracker()
-    vault = runtime().vault
+    kept = vault()
     t.slots.update(
         activation_ref="act-1",
         identifier="jeanne.martin",
-        password=vault.put("pwd", PASSWORD, t.sender_id),
-        password_confirmation=vault.put("pwd", PASSWORD, t.sender_id),
+        password=kept.put("pwd", PASSWORD, t.sender_id),
+        password_confirmation=kept.put("pwd", PASSWORD, t.sender_id),
     )
     return t
 

@@ -21,6 +21,7 @@ from tests.actions.flow_fakes import (
     refusal,
     revealed,
     run_stage,
+    vault,
 )
 
 PERSON = {
@@ -35,11 +36,11 @@ PERSON = {
 def requested(mobile_confirmed: str | None = None, **slots: str):  # type: ignore[no-untyped-def]
     """A tracker whose code request is open (references in the vault, as the stage keeps them)."""
     t = flow_tracker(**PERSON, mobile_confirmed=mobile_confirmed, **slots)
-    vault = runtime().vault
+    kept = vault()
     mobile = "+336" + str(uuid.uuid4().int)[:8]
     t.slots.update(
-        code_request_ref=vault.put("tok", "req-1", t.sender_id),
-        mobile_ref=vault.put("tok", mobile, t.sender_id),
+        code_request_ref=kept.put("tok", "req-1", t.sender_id),
+        mobile_ref=kept.put("tok", mobile, t.sender_id),
     )
     return t, mobile
 

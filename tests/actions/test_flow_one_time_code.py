@@ -10,7 +10,8 @@ from actions.flow.base import Context
 from actions.one_time_code_delivery import Delivery
 from actions.runtime import runtime
 from bot import replies
-from tests.actions.flow_fakes import REQUEST_CLEARED, events_of, flow_tracker, revealed
+from tests.actions.flow_fakes import REQUEST_CLEARED, events_of, flow_tracker, revealed, vault
+from tests.support.aio import run_async
 
 
 def fresh_mobile() -> str:
@@ -22,7 +23,11 @@ def pending(tracker, destination_ref=None):  # type: ignore[no-untyped-def]
 
     dispatcher = CollectingDispatcher()
     ctx = Context(dispatcher, tracker, dict(tracker.slots))
-    step = one_time_code.pending(ctx, "new_code", lambda: destination_ref, None)
+
+    async def destination() -> str | None:
+        return destination_ref
+
+    step = run_async(one_time_code.pending(ctx, "new_code", destination, None))
     return step, [m["text"] for m in dispatcher.messages]
 
 
@@ -51,7 +56,7 @@ def test_a_code_for_another_purpose_does_not_count() -> None:
 def test_no_code_yet_sends_one_and_opens_the_code_screen() -> None:
     mobile = fresh_mobile()
     t = flow_tracker()
-    ref = runtime().vault.put("tok", mobile, t.sender_id)
+    ref = vault().put("tok", mobile, t.sender_id)
     step, texts = pending(t, destination_ref=ref)
     assert texts == []
     masked = "** ** ** *" + mobile[-3] + " " + mobile[-2:]

@@ -3,7 +3,6 @@ password is never echoed) at the contact and credentials screens, on a rasa-sdk 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from actions.validate_credentials_form import (
     ValidateCredentialsForm,
 )
 from tests.actions.test_form_validators import DOMAIN, run, tracker
+from tests.support.aio import run_async
 
 PASSWORD = "Soleil#Vert2026"
 
@@ -148,7 +148,7 @@ def test_a_dictated_address_right_after_no_is_spelled_back_too() -> None:
 # -- identifier: inside a sentence, a password never echoed -------------------------------------
 def extract_identifier(text: str, intent: str = "inform") -> dict[str, Any]:
     tracker = conversation(text, intent=intent, requested_slot="identifier")
-    return asyncio.run(
+    return run_async(
         ValidateCredentialsForm().extract_identifier(CollectingDispatcher(), tracker, DOMAIN)
     )
 
