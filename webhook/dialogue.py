@@ -27,6 +27,7 @@ happens: Twilio's retries are dropped by MessageSid (or CallSid + turn) before t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import traceback
 from collections.abc import Callable
@@ -187,15 +188,23 @@ class Dialogue:
             logger.error("action server down during a turn of %s", conversation_id)
             return TurnReply(self._apologise(conversation_id, ACTIONS_DOWN))
         replies = answer.texts + self._record_step(conversation_id, record, answer)
-        # A value read back for confirmation travels as a ref: shown here, masked in the
-        # transcript (bot/confirmation.py).
-        shown = [
-            show_values(reply, lambda ref: self.vault.get(ref, conversation_id))
-            for reply in replies
-        ]
+        return self._show(conversation_id, answer, replies)
+
+    def _show(self, conversation_id: str, answer: TurnReply, replies: list[str]) -> TurnReply:
+        """The reply as the person gets it, its replies kept in the transcript: a value read
+        back for confirmation travels as a ref, shown here (in the question's words too) and
+        masked in the transcript (bot/confirmation.py)."""
+
+        def reveal(ref: str) -> str | None:
+            return self.vault.get(ref, conversation_id)
+
+        shown = [show_values(reply, reveal) for reply in replies]
         for _person, kept in shown:
             self.conversations.append(conversation_id, "bot", kept)
-        return answer.with_texts([person for person, _kept in shown])
+        question = answer.question
+        if question is not None and question.text:
+            question = dataclasses.replace(question, text=show_values(question.text, reveal)[0])
+        return TurnReply([person for person, _kept in shown], question, answer.step, answer.handoff)
 
     def _apologise(self, conversation_id: str, apology: str) -> list[str]:
         """A fault: the person is told, and the conversation joins the advisors' queue."""

@@ -102,10 +102,6 @@ class TurnReply:
                 handoff = reason
         return cls(texts, question, question.step if question else None, handoff)
 
-    def with_texts(self, texts: list[str]) -> TurnReply:
-        """The same reply with other texts (the ones actually sent: values shown, extra lines)."""
-        return TurnReply(texts, self.question, self.step, self.handoff)
-
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""

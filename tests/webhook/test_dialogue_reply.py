@@ -65,3 +65,23 @@ def test_an_advisors_conversation_is_not_queued_again(app: Flask) -> None:
         conversation_id, record(dialogue, conversation_id), asking("nir", "locked")
     )
     assert record(dialogue, conversation_id)["state"] == "advisor"
+
+
+def test_a_value_read_back_is_shown_in_the_question_and_masked_in_the_transcript(
+    app: Flask,
+) -> None:
+    """The voice face says the question's words: they must hold the value, not its ref."""
+    dialogue, conversation_id = opened(app, step="nir")
+    nir = "185057800608491"
+    ref = dialogue.vault.put("nir", nir, conversation_id)
+    asked = f"J'ai lu votre numéro de sécurité sociale ainsi : {ref}. Est-ce exact ?"
+    answer = TurnReply(
+        [asked], Question(step="confirm_nir", kind="yes_no", text=asked), "confirm_nir", None
+    )
+    reply = dialogue._show(conversation_id, answer, [*answer.texts, "Écrivez AIDE."])
+    assert ref not in reply.texts[0] and "1 85 05 78 006 084 91" in reply.texts[0]
+    assert reply.question is not None and reply.question.text == reply.texts[0]
+    assert reply.question.kind == "yes_no" and reply.step == "confirm_nir"
+    assert reply.texts[1] == "Écrivez AIDE."
+    kept = [e["text"] for e in dialogue.conversations.transcript(conversation_id)]
+    assert nir not in " ".join(kept) and ref not in " ".join(kept)

@@ -150,10 +150,3 @@ def test_the_domains_voice_question_carries_the_phones_data() -> None:
     assert question.words_for_keys("9#") == "renvoyer"
     assert "dièse" in question.text and "par SMS au ** ** ** *3 77" in question.text
     assert question.simpler and "renvoyer" in question.hints
-
-
-def test_with_texts_keeps_the_rest() -> None:
-    reply = TurnReply(["a"], Question(step="nir"), "nir", "asked")
-    assert reply.with_texts(["b", "c"]) == TurnReply(
-        ["b", "c"], Question(step="nir"), "nir", "asked"
-    )
