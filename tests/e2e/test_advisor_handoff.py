@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timezone
 
 import pytest
+import redis
 from twilio.request_validator import RequestValidator
 
 from bot.masking import mask_mobile
@@ -87,7 +88,8 @@ def test_an_advisor_takes_over_then_hands_back_to_the_bot(stack, backend, twilio
         sample(stack.webhook_url, "mes_webhook_rasa_seconds_count", call="tracker")
         == tracker_reads + 1
     )
-    assert marie.get(f"/conversations/{conversation_id}")["step"] == "provisional_code"
+    step = redis.Redis.from_url(stack.redis_url).hget(f"conv:{conversation_id}", "step")
+    assert step == b"provisional_code"
     assert conversation_id not in [c["id"] for c in marie.get("/conversations")]
 
     # The bot answers again, at the right step.
