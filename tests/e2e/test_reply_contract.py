@@ -106,3 +106,30 @@ def test_a_turn_reads_no_tracker_and_keeps_the_step_it_asked(stack, backend) -> 
     assert (
         sample(stack.webhook_url, "mes_webhook_rasa_seconds_count", call="tracker") == tracker_reads
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message": "Bonjour"},
+        {"sender": "", "message": "Bonjour"},
+        {"sender": "probe-x", "message": None},
+        {"sender": ["probe-x"], "message": "Bonjour"},
+        ["probe-x", "Bonjour"],
+    ],
+)
+def test_a_turn_without_sender_or_text_is_refused(stack, body: object) -> None:  # type: ignore[no-untyped-def]
+    """Rasa's `rest` channel would file it under the sender "default" (or crash on a list)."""
+    response = requests.post(
+        stack.rasa_url + "/webhooks/rest_state/webhook",
+        json=body,
+        headers={"Authorization": f"Bearer {stack.env['RASA_TOKEN']}"},
+        timeout=30,
+    )
+    assert response.status_code == 400, response.text
+    tracker = requests.get(
+        f"{stack.rasa_url}/conversations/default/tracker",
+        params={"token": stack.env["RASA_TOKEN"]},
+        timeout=10,
+    )
+    assert not [e for e in tracker.json()["events"] if e["event"] == "user"]
