@@ -10,7 +10,8 @@ import pytest
 
 from bot.voice_prompts import INPUT_KINDS, PROMPTS, hints_for, prompt_for
 from bot.voice_readback import read_back_for
-from bot.voice_text import phone_wording, spoken_date
+from bot.voice_text import spoken_date
+from webhook.voice.wording import phone_wording
 
 NEW_STEPS = ("birth_date", "mobile_confirmed", "otp_code", "contact_change", "new_contact")
 

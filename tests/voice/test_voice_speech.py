@@ -7,7 +7,8 @@ import pytest
 from bot.provisional_code import check_code, generate_code
 from bot.spelled_code import keypad_code, keypad_pairs, spell_character, spell_code_groups
 from bot.voice_prompts import PROMPTS, hints_for
-from bot.voice_text import digits_spoken, nir_groups, phone_wording, serial_groups
+from bot.voice_text import digits_spoken, nir_groups, serial_groups
+from webhook.voice.wording import phone_wording
 
 
 def test_every_code_typed_as_key_pairs_reads_back_the_same() -> None:

@@ -151,7 +151,7 @@ class Wait:
 
     def answer(self, heard: Heard, state: CallState, question: Question | None, step: str) -> Next:
         state.mode = Mode.ASK
-        if heard.key("1") or heard.one_of(words.READY) or not (heard.entry or heard.text):
+        if heard.entry == "1" or heard.one_of(words.READY) or not (heard.entry or heard.text):
             return Next(Do.AGAIN, reply=say(texts.LISTENING))
         return HANDLERS[Mode.ASK].answer(heard, state, question, step)
 
