@@ -56,8 +56,11 @@ WAIT_STARTS = tuple(
 RESEND = phrases("renvoyer", "renvoyez", "renvoyez le SMS", "je n'ai pas reçu", "pas reçu")
 #: What the phone sends the dialogue to have its question asked again.
 REPEAT_REQUEST = "répéter"
-#: … and to start over.
+#: … to start over, and to ask for an advisor.
 RESTART_REQUEST = "recommencer"
+ADVISOR_REQUEST = "conseiller"
+#: The keys of a yes/no question whose data names no keypad.
+YES_NO_KEYS = {"1": "oui", "2": "non"}
 NO_CODE = "je n'ai pas de code"  # said for the keypad's "9" at the provisional code
 
 #: At a password step everything typed is the password, except these words, which must keep

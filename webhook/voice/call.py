@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from bot.control_words import REPEAT_REQUEST, RESTART_REQUEST
+from bot.control_words import ADVISOR_REQUEST, REPEAT_REQUEST, RESTART_REQUEST
 from webhook import texts
 from webhook.reply import TurnReply
 from webhook.services import Services
@@ -213,7 +213,7 @@ class VoiceCall:
         what was collected); the call is transferred when a number is set and advisors work."""
         self._drop_pending(state)
         state.mode = Mode.ASK
-        dialogue_turn(self.s, state.conversation_id, "conseiller")
+        dialogue_turn(self.s, state.conversation_id, ADVISOR_REQUEST)
         transfer = self._transfer(state)
         if transfer is not None:
             return transfer

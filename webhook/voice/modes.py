@@ -124,7 +124,7 @@ def _keys_as_words(keys: str, kind: str) -> str:
     if kind == "choice":
         return keys[:1]
     if kind == "yes_no":
-        return {"1": "oui", "2": "non"}.get(keys[:1], keys)
+        return words.YES_NO_KEYS.get(keys[:1], keys)
     return keys
 
 
