@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Callable
 
 from bot.control_words import ADVISOR_REQUEST, REPEAT_REQUEST, RESTART_REQUEST
+from bot.redaction import CREDENTIAL_STEPS
 from webhook import texts
 from webhook.reply import TurnReply
 from webhook.services import Services
@@ -23,7 +24,6 @@ from webhook.voice.calls import CallRegistry
 from webhook.voice.modes import Do, Heard, Next
 from webhook.voice.offers import SmsOffers, is_mobile
 from webhook.voice.render import (
-    CREDENTIAL_STEPS,
     asks_email,
     hints,
     question_data,

@@ -22,8 +22,8 @@ from collections.abc import Callable
 
 import redis
 
+from bot.redaction import CREDENTIAL_STEPS
 from webhook.conversations import ConversationStore
-from webhook.voice.render import CREDENTIAL_STEPS
 from webhook.voice.state import CallState, CallStates, Mode
 
 LIVE_SECONDS = 180

@@ -18,11 +18,12 @@ import re
 from dataclasses import dataclass
 
 from bot import control_words as words
+from bot.redaction import CREDENTIAL_STEPS
 from bot.spelled_code import keypad_code
 from bot.voice_readback import ReadBack, read_back_for
 from webhook import texts
 from webhook.reply import Question
-from webhook.voice.render import CREDENTIAL_STEPS, hints, reprompt
+from webhook.voice.render import hints, reprompt
 from webhook.voice.reply import Listen, VoiceReply
 from webhook.voice.state import CallState, Mode
 

@@ -22,9 +22,9 @@ from bot.credentials import (
     identifier_problems,
     password_problems,
 )
+from bot.redaction import CREDENTIAL_STEPS
 from webhook import texts
 from webhook.services import services
-from webhook.voice.render import CREDENTIAL_STEPS
 
 blueprint = Blueprint("voice_page", __name__)
 

@@ -18,9 +18,6 @@ from webhook.reply import Question, TurnReply
 from webhook.voice.reply import Listen, VoiceReply
 from webhook.voice.wording import phone_wording
 
-#: Steps a call never asks aloud: their answers are chosen on the credentials page.
-CREDENTIAL_STEPS = ("identifier", "password", "password_confirmation")
-
 
 def hints(*phrases: str) -> str:
     """Twilio's `hints`: comma-separated phrases, each once."""
