@@ -16,7 +16,8 @@ def domain_texts() -> list[tuple[str, str]]:
         for name, variants in (
             (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
         ).items():
-            texts += [(name, v["text"]) for v in variants if v.get("text")]
+            # the phone's variants are spoken, not sent: they cost no SMS segment
+            texts += [(name, v["text"]) for v in variants if v.get("text") and not v.get("channel")]
     return texts
 
 

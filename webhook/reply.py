@@ -1,65 +1,119 @@
-"""Rasa's answer to one turn, parsed: what was said, what is asked, at which step, any handoff.
+"""What Rasa answers to one turn, read once: the texts to send, the question asked, the step, a handoff.
 
-Written by helper `voice` against /work/issues/REPLY_CONTRACT.md until helper `reply`'s own
-module lands (the lead keeps theirs; the fields are the contract's). A message of the
-`rest_state` channel is `{"text": …, "custom": {…}}`; `custom` on a question carries the step,
-the field, the kind of input, lengths, keypad, hints and (voice variants) a simpler form.
+Rasa's answer (rasa_addons/rest_with_state.py) is `{"messages": [{"text", "custom"}, ...]}`. A
+question's response carries machine-readable data in `custom` (bot/domain/*.yml, the
+`utter_ask_*` responses; actions send theirs with `json_message` or a response's `custom`):
+
+    {"step": "nir", "field": "nir", "kind": "digits", "lengths": [15],
+     "keypad": {"9": "renvoyer"}, "hints": [...], "simpler": "...", "handoff": "locked"}
+
+- `step`: the step the person's next message answers (what redaction by step and the funnel
+  metrics key on). The turn's step is the one of the LAST message that has one; none: unchanged.
+- `handoff`: on a message of the turn in which the conversation goes to the advisors (the reason).
+- `kind`: digits | letters | choice | yes_no | free; `lengths`: accepted counts; `keypad`: whole
+  key entries → the words the dialogue understands; `hints`: speech hints; `simpler`: the phone's
+  shorter second form.
+The phone's variant of a question (`channel: voice`) is chosen by Rasa for a voice turn: a face
+renders `TurnReply.question` and never matches Rasa's text.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+#: the kinds of input a question expects
+KINDS = ("digits", "letters", "choice", "yes_no", "free")
 
 
 @dataclass(frozen=True)
 class Question:
-    """The data of a question (a response's `custom`): what the next message answers."""
+    """The data of the question a turn ends with (a response's `custom`)."""
 
     step: str
     field: str = ""
-    kind: str = "free"  # digits | letters | choice | yes_no | free
+    kind: str = "free"
     lengths: tuple[int, ...] = ()
-    keypad: dict[str, str] = dataclasses.field(default_factory=dict)
+    keypad: Mapping[str, str] = dataclasses.field(default_factory=dict, hash=False)
     hints: tuple[str, ...] = ()
     simpler: str = ""
+    text: str = ""  # the words of the message that asked it ("" when it came alone)
 
     @classmethod
-    def from_custom(cls, custom: dict[str, Any]) -> Question | None:
-        if not custom.get("step"):
+    def from_custom(cls, custom: Mapping[str, Any], text: str = "") -> Question | None:
+        """The question in a message's `custom`, or None when it asks nothing (no `step`).
+        Values of the wrong shape are dropped rather than trusted: a face falls back on
+        free input, never on a crash in the middle of a call."""
+        step = custom.get("step")
+        if not isinstance(step, str) or not step:
             return None
+        kind = custom.get("kind")
+        keypad = custom.get("keypad")
         return cls(
-            step=str(custom["step"]),
-            field=str(custom.get("field") or custom["step"]),
-            kind=str(custom.get("kind") or "free"),
-            lengths=tuple(int(n) for n in custom.get("lengths") or ()),
-            keypad={str(k): str(v) for k, v in (custom.get("keypad") or {}).items()},
-            hints=tuple(str(h) for h in custom.get("hints") or ()),
-            simpler=str(custom.get("simpler") or ""),
+            step=step,
+            field=_text(custom.get("field")) or step,
+            kind=kind if kind in KINDS else "free",
+            lengths=tuple(n for n in _items(custom.get("lengths")) if _is_count(n)),
+            keypad={
+                str(key): str(words)
+                for key, words in (keypad.items() if isinstance(keypad, Mapping) else ())
+                if isinstance(words, str)
+            },
+            hints=tuple(h for h in _items(custom.get("hints")) if isinstance(h, str) and h),
+            simpler=_text(custom.get("simpler")),
+            text=text,
         )
 
+    def words_for_keys(self, keys: str) -> str | None:
+        """The words a whole key entry stands for ("9#" → "renvoyer"), the final # left out."""
+        return self.keypad.get(keys.rstrip("#")) if keys else None
 
-@dataclass
+
+@dataclass(frozen=True)
 class TurnReply:
-    texts: list[str] = dataclasses.field(default_factory=list)
+    """One turn's answer: `texts` to send in order, the last `question` asked (None: none),
+    the `step` it answers (None: unchanged), the `handoff` reason (None: no handoff)."""
+
+    texts: list[str]
     question: Question | None = None
     step: str | None = None
     handoff: str | None = None
 
     @classmethod
-    def from_messages(cls, messages: list[dict[str, Any]]) -> TurnReply:
-        """step: the `step` of the last message that has one; handoff: any message's."""
-        reply = cls()
+    def from_messages(cls, messages: Iterable[Mapping[str, Any]]) -> TurnReply:
+        texts: list[str] = []
+        question: Question | None = None
+        handoff: str | None = None
         for message in messages:
-            if message.get("text"):
-                reply.texts.append(str(message["text"]))
-            custom = message.get("custom") or {}
-            if not isinstance(custom, dict):
+            text = _text(message.get("text"))
+            if text:
+                texts.append(text)
+            custom = message.get("custom")
+            if not isinstance(custom, Mapping):
                 continue
-            question = Question.from_custom(custom)
-            if question is not None:
-                reply.question, reply.step = question, question.step
-            if custom.get("handoff"):
-                reply.handoff = str(custom["handoff"])
-        return reply
+            asked = Question.from_custom(custom, text)
+            if asked is not None:
+                question = asked
+            reason = _text(custom.get("handoff"))
+            # "None": a `{handoff_reason}` rendered while the slot was still empty
+            if reason and reason != "None" and handoff is None:
+                handoff = reason
+        return cls(texts, question, question.step if question else None, handoff)
+
+    def with_texts(self, texts: list[str]) -> TurnReply:
+        """The same reply with other texts (the ones actually sent: values shown, extra lines)."""
+        return TurnReply(texts, self.question, self.step, self.handoff)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _items(value: Any) -> tuple[Any, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else ()
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0

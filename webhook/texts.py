@@ -10,6 +10,29 @@ from __future__ import annotations
 
 # --- one turn (webhook/dialogue.py): faults and holding messages
 
+#: Rasa does not answer: the conversation joins the advisors' queue.
+RASA_DOWN = (
+    "Désolé, l'assistant rencontre un problème technique. Votre demande est transmise à un "
+    "conseiller, qui vous répondra ici. Vous pouvez aussi réessayer dans quelques minutes."
+)
+#: The action server does not answer (Rasa then says nothing): the same promise.
+ACTIONS_DOWN = (
+    "Désolé, l'assistant rencontre un problème technique et ne peut pas continuer pour "
+    "l'instant. Vos réponses sont gardées. Un conseiller va vous répondre ici ; vous pouvez "
+    "aussi écrire CONTINUER dans quelques minutes."
+)
+#: A turn over the channel's deadline: said at once, the real answer follows.
+HOLDING = "Un instant, je vérifie vos informations. Je vous réponds dans un prochain message."
+#: That late turn failed.
+LATE_FAILURE = (
+    "Désolé, un problème technique nous empêche de vous répondre. Écrivez CONTINUER dans "
+    "quelques minutes, ou CONSEILLER pour parler à quelqu'un."
+)
+#: The previous message of the conversation is still being answered.
+BUSY = (
+    "Votre message précédent est encore en cours de traitement. Renvoyez celui-ci dans un instant."
+)
+
 # --- SMS keywords and erasure (webhook/sms.py, webhook/erasure.py)
 
 # --- advisors (webhook/advisor/)
@@ -166,8 +189,8 @@ RESUME_NO_SMS = (
 RESUMED = "Merci. Reprenons là où vous en étiez."
 RESUMED_PLAIN = "Bonjour, je suis l'assistant Mon espace santé. Reprenons là où vous en étiez."
 # A turn over Twilio's deadline (webhook/voice/routes.py).
-HOLDING = "Un instant, s'il vous plaît."
-STILL_HOLDING = "Je vérifie, encore un instant."
+CALL_HOLDING = "Un instant, s'il vous plaît."
+CALL_STILL_HOLDING = "Je vérifie, encore un instant."
 CALL_FAULT = (
     "Désolé, l'assistant rencontre un problème technique. Rappelez dans quelques minutes : vos "
     "réponses sont gardées. Au revoir."

@@ -8,6 +8,7 @@ from bot.voice_readback import read_back_for
 from webhook import texts
 from webhook.reply import Question, TurnReply
 from webhook.voice.render import (
+    asked_by,
     asks_email,
     listen_for,
     question_data,
@@ -82,3 +83,16 @@ def test_a_question_survives_the_call_state_as_json() -> None:
     kept = json.loads(json.dumps(question_data(SERIAL)))
     assert question_from(kept) == SERIAL
     assert question_from(None) is None
+
+
+def test_a_refused_answer_hears_the_simpler_form_after_the_explanation() -> None:
+    asked = "Quel est le numéro de série ?"
+    question = Question("card_serial", "card_serial", "digits", (9,), {}, (), "Tapez-le.", asked)
+    turn = TurnReply(["Ce numéro est trop court.", asked], question, "card_serial")
+    assert [line.text for line in render_turn(turn, retry=True).lines] == [
+        "Ce numéro est trop court.",
+        "Tapez-le.",
+    ]
+    assert [line.text for line in render_turn(turn).lines] == ["Ce numéro est trop court.", asked]
+    assert asked_by(question, asked) and not asked_by(question, "Ce numéro est trop court.")
+    assert not asked_by(SERIAL, "") and not asked_by(None, asked)

@@ -24,6 +24,7 @@ from webhook.voice.calls import CallRegistry
 from webhook.voice.modes import Do, Heard, Next
 from webhook.voice.offers import SmsOffers, is_mobile
 from webhook.voice.render import (
+    asked_by,
     asks_email,
     hints,
     question_data,
@@ -35,7 +36,6 @@ from webhook.voice.render import (
 from webhook.voice.reply import Listen, VoiceReply
 from webhook.voice.resume import ResumeCodes
 from webhook.voice.state import CallState, CallStates, Mode
-from webhook.voice.turns import dialogue_turn
 
 #: Steps at which nothing personal was given yet: a dropped call resumes without a code.
 BEFORE_IDENTITY = ("", "provisional_code", "confirm_provisional_code", "nir")
@@ -156,29 +156,32 @@ class VoiceCall:
     # -- the dialogue --------------------------------------------------------------------------
     def _turn(self, state: CallState, text: str, intro: str = "") -> VoiceReply:
         """Sends `text` to the dialogue and says its turn, the phone way."""
-        turn = dialogue_turn(self.s, state.conversation_id, text)
+        before = self._step(state)
+        turn = self.s.dialogue.turn(state.conversation_id, text, "voice")
         if turn.handoff:
             # "Je voudrais parler à quelqu'un", or the dialogue gave up (identity locked, card
             # refused): the conversation joined the advisors' queue; put the call through.
             transfer = self._transfer(state)
             if transfer is not None:
                 return transfer
-        return self._say_turn(state, turn).prepend(intro)
+        return self._say_turn(state, turn, before).prepend(intro)
 
-    def _say_turn(self, state: CallState, turn: TurnReply) -> VoiceReply:
+    def _say_turn(self, state: CallState, turn: TurnReply, before: str) -> VoiceReply:
         step = turn.step or self._step(state)
         question = turn.question if turn.question is not None else question_from(state.question)
         state.question = question_data(question)
         state.mode = Mode.ASK
-        if step in CREDENTIAL_STEPS:
-            return self._keep(state, self.offers.link(state, turn.texts), remember=True)
+        if step in CREDENTIAL_STEPS:  # not asked aloud: the link's page asks it
+            said = [text for text in turn.texts if not asked_by(turn.question, text)]
+            return self._keep(state, self.offers.link(state, said), remember=True)
         if step == "new_contact" and asks_email(question):
-            return self._keep(state, self.offers.email(state, turn.texts), remember=True)
+            said = [text for text in turn.texts if not asked_by(turn.question, text)]
+            return self._keep(state, self.offers.email(state, said), remember=True)
         if step == "done":
             reply = render_turn(TurnReply(turn.texts)).say(texts.GOODBYE)
             reply.listen, reply.hangup = None, True
             return self._keep(state, reply)
-        return self._keep(state, render_turn(turn), remember=True)
+        return self._keep(state, render_turn(turn, retry=step == before), remember=True)
 
     def _reask(self, state: CallState, intro: str) -> VoiceReply:
         """The question again (its simpler form when it has one), after `intro`."""
@@ -213,7 +216,7 @@ class VoiceCall:
         what was collected); the call is transferred when a number is set and advisors work."""
         self._drop_pending(state)
         state.mode = Mode.ASK
-        dialogue_turn(self.s, state.conversation_id, ADVISOR_REQUEST)
+        self.s.dialogue.turn(state.conversation_id, ADVISOR_REQUEST, "voice")
         transfer = self._transfer(state)
         if transfer is not None:
             return transfer

@@ -36,9 +36,25 @@ def asks_email(question: Question | None) -> bool:
     return question is not None and question.step == "new_contact" and question.kind == "free"
 
 
-def render_turn(turn: TurnReply) -> VoiceReply:
-    """The dialogue's lines, fit for the ear, then the gather its question asks for."""
-    reply = VoiceReply().say(*(phone_wording(text) for text in turn.texts))
+def asked_by(question: Question | None, text: str) -> bool:
+    """True when `text` is the words of the message that asked `question` (the reply's data
+    names them: no sentence is recognised)."""
+    return question is not None and bool(question.text) and text == question.text
+
+
+def render_turn(turn: TurnReply, retry: bool = False) -> VoiceReply:
+    """The dialogue's lines, fit for the ear, then the gather its question asks for.
+
+    `retry`: the same question asked again (the answer was refused): its simpler form is said
+    instead of the same words, after the dialogue's explanation."""
+    question = turn.question
+    simpler = question.simpler if retry and question is not None else ""
+    reply = VoiceReply().say(
+        *(
+            simpler if simpler and asked_by(question, text) else phone_wording(text)
+            for text in turn.texts
+        )
+    )
     if not turn.texts:  # nothing said (a question without words on the phone): its simpler form
         question = turn.question
         reply.say(question.simpler if question and question.simpler else texts.LISTENING)

@@ -42,7 +42,7 @@ from webhook.voice.reply import VoiceReply, to_twiml
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("voice", __name__)
 
-HOLDING, STILL_HOLDING, SORRY = texts.HOLDING, texts.STILL_HOLDING, texts.CALL_FAULT
+HOLDING, STILL_HOLDING, SORRY = texts.CALL_HOLDING, texts.CALL_STILL_HOLDING, texts.CALL_FAULT
 JOB_TTL_SECONDS = 300
 #: Twilio repeats a post within its 15-second timeout, a few times at most: a mark is
 #: remembered 10 minutes (one key per post: 2 days, as for SMS, would cost memory for nothing).
