@@ -61,7 +61,6 @@ RESTART_REQUEST = "recommencer"
 ADVISOR_REQUEST = "conseiller"
 #: The keys of a yes/no question whose data names no keypad.
 YES_NO_KEYS = {"1": "oui", "2": "non"}
-NO_CODE = "je n'ai pas de code"  # said for the keypad's "9" at the provisional code
 
 #: At a password step everything typed is the password, except these words, which must keep
 #: working at every step; none of them can be a valid password (no capital, digit or symbol).
