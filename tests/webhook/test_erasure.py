@@ -7,7 +7,7 @@ import redis
 from flask import Flask
 
 from webhook.erasure import CONFIRM, ERASED, KEPT, is_erasure_request
-from webhook.voice.state import CallState
+from webhook.voice.state import CallState, Mode
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def seeded(app: Flask, redis_client: redis.Redis) -> str:
     redis_client.set(f"tracker:{conversation_id}", b"enc1:...")
     voice = app.extensions["voice"]
     state = CallState(
-        mode="confirm", last={"lines": []}, call_sid=CALL_SID, conversation_id=conversation_id
+        mode=Mode.CONFIRM, last={"lines": []}, call_sid=CALL_SID, conversation_id=conversation_id
     )
     voice.call.states.save(conversation_id, state)
     redis_client.set(f"voice:latest:{conversation_id}", CALL_SID)
