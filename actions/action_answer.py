@@ -30,15 +30,13 @@ class ActionAnswer(Action):
                 (e for e in reversed(tracker.events) if e.get("event") == "bot" and e.get("text")),
                 None,
             )
-            dispatcher.utter_message(
-                text=last["text"] if last else "Écrivez BONJOUR pour commencer."
-            )
+            if last:
+                dispatcher.utter_message(text=last["text"])
+            else:
+                dispatcher.utter_message(response="utter_nothing_to_repeat")
             return []
         if intent == "correct":
-            dispatcher.utter_message(
-                text="Il n'y a pas de réponse en cours à corriger. Écrivez CONTINUER pour reprendre "
-                "ou RECOMMENCER pour tout reprendre depuis le début."
-            )
+            dispatcher.utter_message(response="utter_nothing_to_correct")
             return []
         answer_question(dispatcher, intent, None)
         return []

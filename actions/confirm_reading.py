@@ -20,9 +20,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form_base import as_bool_answer, latest_text
 from actions.runtime import runtime
-from bot.confirmation import CONFIRM_PREFIX, confirm_question, refs_in
+from bot import responses
+from bot.confirmation import CONFIRM_PREFIX, refs_in
 
-ASKED_AGAIN = "D'accord. Redonnez-le, de préférence en chiffres."
+#: The field → how the question names it ("J'ai lu votre numéro de sécurité sociale ainsi…").
+READING_LABELS = {
+    "nir": "utter_reading_label_nir",
+    "card_serial": "utter_reading_label_card_serial",
+    "new_contact": "utter_reading_label_new_contact",
+    "otp_code": "utter_reading_label_otp_code",
+}
 
 
 def ask_to_confirm(
@@ -38,8 +45,32 @@ def ask_to_confirm(
     empty until the answer."""
     vault = runtime().vault
     refs = [vault.put(kind, value, tracker.sender_id) for value in proposals]
-    dispatcher.utter_message(text=confirm_question(field, refs, several))
+    dispatcher.utter_message(**confirm_question(field, refs, several))
     return {field: None, "requested_slot": CONFIRM_PREFIX + field}
+
+
+def confirm_question(field: str, refs: list[str], several: bool = False) -> dict[str, Any]:
+    """The question (response and values): one reading to confirm (OUI / NON), up to three
+    readings to choose from, or (`several`) the values a message held, to choose from. The
+    values shown are refs: the webhook shows what they stand for."""
+    label = responses.text(READING_LABELS.get(field, "utter_reading_label"))
+    if len(refs) == 1 and not several:
+        return {
+            "response": "utter_confirm_reading",
+            "field": field,
+            "label": label,
+            "reading": refs[0],
+        }
+    options = " ; ".join(f"{index}) {ref}" for index, ref in enumerate(refs, start=1))
+    choices = " ou ".join(str(index) for index in range(1, len(refs) + 1))
+    name = "utter_confirm_reading_several" if several else "utter_confirm_reading_choice"
+    return {
+        "response": name,
+        "field": field,
+        "label": label,
+        "options": options,
+        "choices": choices,
+    }
 
 
 def pending_refs(tracker: Tracker) -> list[str]:
@@ -90,7 +121,7 @@ def resolve_confirmation(
     for ref in refs:  # the question is answered: `accept` stores what it keeps
         vault.delete(ref)
     if pick < 0 or values[pick] is None:
-        dispatcher.utter_message(text=ASKED_AGAIN)
+        dispatcher.utter_message(response="utter_reading_asked_again")
         return [SlotSet(field, None), SlotSet("requested_slot", field)]
     slots = accept(field, values[pick] or "")
     return [SlotSet(name, value) for name, value in slots.items()] + [SlotSet("failed_attempts", 0)]
