@@ -65,3 +65,19 @@ def texts(messages: list[dict[str, Any]], slots: dict[str, Any]) -> list[str]:
 def names(messages: list[dict[str, Any]]) -> list[str | None]:
     """The responses named, in order (None for a raw text)."""
     return [m.get("response") for m in messages]
+
+
+def bot_event(message: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
+    """The `bot` event the tracker keeps for a message, as Rasa builds it
+    (`RemoteAction._utter_responses`, `create_bot_utterance`): the response's name and the
+    message's values go to its metadata."""
+    shown = render(message, slots)
+    metadata = {k: v for k, v in message.items() if v and k not in MESSAGE_KEYS}
+    if message.get("response"):
+        metadata.update(utter_action=message["response"], template=message["response"])
+    return {
+        "event": "bot",
+        "text": shown.get("text"),
+        "data": {"custom": shown.get("custom") or None},
+        "metadata": metadata,
+    }
