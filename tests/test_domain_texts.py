@@ -8,7 +8,9 @@ used by the action tests.)
 
 from __future__ import annotations
 
+import ast
 import re
+from typing import Any
 
 import pytest
 import yaml
@@ -120,3 +122,51 @@ def test_rule_lists_render_from_the_domain() -> None:
     assert IDENTIFIER_RULES_FR["too_short"] == "au moins 8 caractères"
     assert PASSWORD_RULES_FR["no_digit"] == "au moins un chiffre"
     assert responses.text("utter_attempts_left_many", count=2) == "Il vous reste 2 essais."
+
+
+#: Owned elsewhere until issue 15's voice work removes them (helper "voice").
+SENTENCES_ELSEWHERE = {"voice_prompts.py", "voice_text.py", "voice_readback.py", "spelled_code.py"}
+FRENCH_WORDS = re.compile(r"\b(vous|votre|vos|est|pas|le|la|les|de|du|un|une|pour|ou)\b", re.I)
+
+
+def python_sentences(path: Any) -> list[str]:
+    """String constants of `path` that read like a French sentence of the dialogue: capital
+    first, several words among them French ones, ending like a sentence (docstrings and
+    log or error messages in English aside)."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            continue
+        text = " ".join(node.value.split())
+        if id(node) in docstrings or len(text.split()) < 4:
+            continue
+        if text[0].isupper() and len(FRENCH_WORDS.findall(text)) >= 2 and text[-1] in ".?!:":
+            found.append(f"{path.name}:{node.lineno}: {text[:60]}")
+    return found
+
+
+def test_no_dialogue_sentence_is_written_in_python() -> None:
+    files = [*(ROOT / "actions").rglob("*.py"), *(ROOT / "bot").glob("*.py")]
+    found = [
+        sentence
+        for path in files
+        if path.name not in SENTENCES_ELSEWHERE
+        for sentence in python_sentences(path)
+    ]
+    assert found == []
+
+
+def test_the_sentence_finder_finds_one(tmp_path: Any) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text('X = "Votre code est trop court : il a 12 caractères."\n')
+    assert python_sentences(sample) == [
+        "sample.py:1: Votre code est trop court : il a 12 caractères."
+    ]
