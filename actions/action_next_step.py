@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "utter_service_unavailable"
 DONE_ACTIVATED = "utter_activation_done"
+#: Flow steps no form asks about: the reply says the step itself, since no question will
+#: (issues/REPLY_CONTRACT.md: the webhook takes the step of the turn's last message with one).
+STEPS_WITHOUT_QUESTION = ("done", "paused", "handoff")
 
 #: In order; the first stage that names a screen ends the turn.
 STAGES: tuple[Callable[[Context], Step], ...] = (
@@ -66,14 +69,21 @@ class ActionNextStep(Action):
             except BackendUnavailable as error:
                 logger.warning("backend unavailable during %s: %s", stage.__module__, error)
                 dispatcher.utter_message(response=UNAVAILABLE)
-                return events + [SlotSet("flow_step", "paused")]
+                return events + route_to(dispatcher, "paused")
             for event in step.events:
                 events.append(event)
                 if event.get("event") == "slot":
                     ctx.slots[event["name"]] = event["value"]
             if step.route:
-                return events + [SlotSet("flow_step", step.route)]
+                return events + route_to(dispatcher, step.route)
 
         identifier = ctx.slots.get("identifier")
         dispatcher.utter_message(response=DONE_ACTIVATED, identifier=identifier)
-        return events + [SlotSet("flow_step", "done")]
+        return events + route_to(dispatcher, "done")
+
+
+def route_to(dispatcher: CollectingDispatcher, flow_step: str) -> list[EventType]:
+    """The screen that comes next; a step no form asks about is said in the reply's data."""
+    if flow_step in STEPS_WITHOUT_QUESTION:
+        dispatcher.utter_message(json_message={"step": flow_step})
+    return [SlotSet("flow_step", flow_step)]

@@ -16,4 +16,5 @@ class ActionStop(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_stop")
+        dispatcher.utter_message(json_message={"step": "paused"})  # no question follows
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("flow_step", "paused")]
