@@ -79,10 +79,10 @@ def test_no_action_sends_raw_text_any_more() -> None:
     domain; the only one left repeats the bot's own last message ("répétez")."""
     raw = []
     for path in (ROOT / "actions").rglob("*.py"):
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
+        for line in path.read_text().splitlines():
             if "utter_message(text=" in line or "utter_message(\n" in line:
-                raw.append(f"{path.name}:{number}")
-    assert raw == ["action_answer.py:34"]
+                raw.append(path.name)
+    assert raw == ["action_answer.py"]
 
 
 @pytest.mark.parametrize(("name", "step"), sorted(ACTION_QUESTIONS.items()))

@@ -27,7 +27,7 @@ from tests.actions.flow_fakes import (
     run_action,
 )
 from tests.actions.test_form_validators import DOMAIN, tracker
-from tests.support.rendering import rendered
+from tests.support.rendering import bot_event, rendered
 
 UNSURE_NIR = "un quatre vingt dix huit dix dix huit zéro cinquante sept huit cent soixante douze"
 
@@ -183,3 +183,27 @@ def test_a_locked_one_time_code_hands_over() -> None:
             break
     assert result == {"otp_code": "locked", "handoff_reason": "otp_locked"}
     assert messages[0]["custom"] == {"handoff": "otp_locked"}
+
+
+def test_repeat_sends_the_same_response_again_with_its_values() -> None:
+    from actions.action_answer import ActionAnswer
+
+    t = flow_tracker(intent="repeat", text="répétez")
+    question = {"response": "utter_confirm_reading", "field": "nir", "label": "x", "reading": "r"}
+    t.events = [
+        bot_event(question, {}),
+        {"event": "user", "text": "répétez", "metadata": {}},
+    ]
+    _, messages = said(ActionAnswer(), t)
+    assert [m["response"] for m in messages] == ["utter_confirm_reading"]
+    assert messages[0]["custom"]["step"] == "confirm_nir"
+    assert messages[0]["text"] == bot_event(question, {})["text"]
+
+
+def test_repeat_of_a_message_without_a_response_sends_its_text() -> None:
+    from actions.action_answer import ActionAnswer
+
+    t = flow_tracker(intent="repeat", text="répétez")
+    t.events = [{"event": "bot", "text": "Bonjour."}, {"event": "user", "text": "répétez"}]
+    _, messages = said(ActionAnswer(), t)
+    assert [(m.get("response"), m["text"]) for m in messages] == [(None, "Bonjour.")]
