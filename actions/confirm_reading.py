@@ -3,7 +3,7 @@
 `ask_to_confirm` is called by a field's validator when the words allow several valid values:
 the candidates go to the vault, the question shows their refs, and the form's
 `requested_slot` becomes "confirm_<field>" (no response exists for it, so Rasa asks nothing
-more). `resolve_confirmation`, called by `StepFormValidator.run` on the next message, takes
+more; the question's data says that step to the webhook). `resolve_confirmation`, called by `StepFormValidator.run` on the next message, takes
 OUI (or the number of a candidate), NON (the field is asked again), or a new answer (read as
 an answer to the field).
 """
@@ -11,7 +11,7 @@ an answer to the field).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -73,19 +73,36 @@ def confirm_question(field: str, refs: list[str], several: bool = False) -> dict
     }
 
 
-def pending_refs(tracker: Tracker) -> list[str]:
-    """The refs of the read-back question the person is answering: in the bot's messages
-    since their previous message."""
-    refs: list[str] = []
+#: The read-back questions of this module (bot/domain/messages.yml).
+CONFIRM_QUESTIONS = (
+    "utter_confirm_reading",
+    "utter_confirm_reading_choice",
+    "utter_confirm_reading_several",
+)
+
+
+def pending_question(tracker: Tracker, names: Collection[str]) -> dict[str, Any] | None:
+    """The values of the question the latest message answers: one of the responses `names`,
+    sent since the person's previous message (Rasa keeps a message's response and values in
+    its event's metadata). Both read-backs find their question this way: the readings of a
+    number here, an e-mail address spelled back in actions/validate_contact_form.py."""
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users += 1
             if users == 2:
-                break
+                return None
         elif event.get("event") == "bot" and users == 1:
-            refs = refs_in(event.get("text") or "") + refs
-    return refs
+            values = event.get("metadata") or {}
+            if values.get("utter_action") in names:
+                return values
+    return None
+
+
+def pending_refs(tracker: Tracker) -> list[str]:
+    """The refs of the read-back question the person is answering, in order."""
+    question = pending_question(tracker, CONFIRM_QUESTIONS) or {}
+    return refs_in(f"{question.get('reading') or ''} {question.get('options') or ''}")
 
 
 def chosen(tracker: Tracker, count: int) -> int | None:

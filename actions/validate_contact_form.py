@@ -20,7 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.confirm_reading import ask_to_confirm
+from actions.confirm_reading import ask_to_confirm, pending_question
 from actions.form_base import (
     VERIFIED_BEFORE_DECISION,
     StepFormValidator,
@@ -77,17 +77,8 @@ def pending_email(tracker: Tracker) -> str | None:
     """The address the assistant spelled back and asked to confirm in its last turn, if any."""
     if tracker.get_slot("contact_change") != "email":
         return None
-    seen_latest_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest_message:
-                return None
-            seen_latest_message = True
-        elif event.get("event") == "bot" and seen_latest_message:
-            values = event.get("metadata") or {}
-            if values.get("utter_action") == CONFIRM_EMAIL and values.get("address"):
-                return str(values["address"])
-    return None
+    question = pending_question(tracker, (CONFIRM_EMAIL,)) or {}
+    return str(question["address"]) if question.get("address") else None
 
 
 def _change_slots(field: str, text: str) -> dict[str, Any]:
