@@ -53,10 +53,10 @@ class Texts(Mapping[str, str]):
 
     def __init__(self, names: Mapping[str, str], **values: Any) -> None:
         self.names = dict(names)
-        self.values = values
+        self.filled_with = values
 
     def __getitem__(self, code: str) -> str:
-        return text(self.names[code], **self.values)
+        return text(self.names[code], **self.filled_with)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names)

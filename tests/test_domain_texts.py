@@ -170,3 +170,10 @@ def test_the_sentence_finder_finds_one(tmp_path: Any) -> None:
     assert python_sentences(sample) == [
         "sample.py:1: Votre code est trop court : il a 12 caractères."
     ]
+
+
+def test_a_table_of_fragments_reads_like_a_dict() -> None:
+    from bot.credentials import PASSWORD_RULES_FR
+
+    assert list(PASSWORD_RULES_FR.values())[0] == "au moins 8 caractères"
+    assert dict(PASSWORD_RULES_FR.items())["no_digit"] == "au moins un chiffre"
