@@ -20,7 +20,7 @@ class ActionStartOver(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         await runtime().vault.forget_conversation(tracker.sender_id)
-        dispatcher.utter_message(text="D'accord, reprenons depuis le début.")
+        dispatcher.utter_message(response="utter_start_over")
         resets = [
             SlotSet(name, None)
             for name, value in tracker.slots.items()

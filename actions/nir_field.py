@@ -12,9 +12,19 @@ from rasa_sdk.types import DomainDict
 from actions.confirm_reading import ask_to_confirm
 from actions.form_base import latest_text
 from actions.runtime import runtime
-from bot import replies
 from bot.nir import check_nir, find_nir_spans, mask_nir
 from bot.vault import find_refs, ref_kind
+
+#: What is wrong with a NIR → the response.
+NIR_ERRORS = {
+    "empty": "utter_nir_empty",
+    "too_short": "utter_nir_too_short",
+    "too_long": "utter_nir_too_long",
+    "bad_format": "utter_nir_bad_format",
+    "bad_key": "utter_nir_bad_key",
+    "unsure": "utter_nir_unsure",
+    "several": "utter_nir_several",
+}
 
 
 def ref_of_kind(text: str, kind: str) -> str | None:
@@ -58,7 +68,7 @@ class NirField:
                 dispatcher, tracker, "nir", check.proposals, "nir", check.error == "several"
             )
         if check.error:
-            dispatcher.utter_message(text=replies.NIR_ERRORS[check.error])
+            dispatcher.utter_message(response=NIR_ERRORS[check.error])
             return {"nir": None, "nir_masked": None}
         if real != check.value:  # keep the NIR as read, not the words it was said in
             value = await runtime().vault.put("nir", check.value, self.conversation_id(tracker))

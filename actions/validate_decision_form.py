@@ -85,10 +85,7 @@ class ValidateDecisionForm(StepFormValidator):
     ) -> dict[str, Any]:
         if value is True:
             return {"consent": True}
-        dispatcher.utter_message(
-            text="Sans votre accord, Mon espace santé ne peut pas être activé. "
-            "Vous pouvez choisir à nouveau."
-        )
+        dispatcher.utter_message(response="utter_consent_refused")
         return {"consent": None, "decision": None, "requested_slot": "decision"}
 
     async def validate_oppose_confirmed(
@@ -96,7 +93,5 @@ class ValidateDecisionForm(StepFormValidator):
     ) -> dict[str, Any]:
         if value is True:
             return {"oppose_confirmed": True}
-        dispatcher.utter_message(
-            text="Bien, l'opposition n'est pas enregistrée. Choisissez à nouveau."
-        )
+        dispatcher.utter_message(response="utter_opposition_cancelled")
         return {"oppose_confirmed": None, "decision": None, "requested_slot": "decision"}

@@ -16,8 +16,8 @@ from actions.flow.base import (
     each,
     refused,
 )
+from actions.form_base import attempts_left
 from actions.runtime import runtime
-from bot import replies
 
 CARD_CHECKED = Outcome(sets=(("card_verified", True),))
 
@@ -25,16 +25,15 @@ CARD_CHECKED = Outcome(sets=(("card_verified", True),))
 CARD_REFUSED: dict[str, Outcome] = {
     **each(SESSION_CODES, SESSION_LOST),
     "card_locked": Outcome(
-        "Le numéro de série a été refusé trop de fois. Un conseiller va vous "
-        "aider : il vous répondra ici, ou appelez le 34 22.",
+        "utter_card_locked",
         sets=(("handoff_reason", "card_locked"),),
         route="handoff",
     ),
     OTHER: Outcome(
-        lambda error: (
-            "Ce numéro de série ne correspond pas à votre carte Vitale. Vérifiez le type "
-            f"de carte et le numéro. {replies.attempts_left(attempts_detail(error))}"
-        ).strip(),
+        lambda error: {
+            "response": "utter_card_mismatch",
+            "attempts": attempts_left(attempts_detail(error)),
+        },
         clear=("card_serial",),
         route="card",
     ),

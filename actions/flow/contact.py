@@ -22,19 +22,17 @@ from actions.flow.base import (
     refused,
 )
 from actions.runtime import runtime
+from bot import responses
 
 #: The field changed → what the confirmation says.
-SAVED = {
-    "email": "votre nouvelle adresse e-mail est enregistrée",
-    "mobile": "votre nouveau numéro de mobile est enregistré",
-}
+SAVED = {"email": "utter_contact_saved_email", "mobile": "utter_contact_saved_mobile"}
 CHANGE_DONE_SLOTS = ("contact_confirmed", "contact_change", "new_contact") + OTP_SLOTS
 
 #: `update_contact` refused → the step.
 UPDATE_REFUSED: dict[str, Outcome] = {
     **each(SESSION_CODES, SESSION_LOST),
     OTHER: Outcome(
-        "Cette coordonnée n'a pas pu être enregistrée. Écrivez-en une autre, ou CONSEILLER.",
+        "utter_contact_not_saved",
         clear=("new_contact",) + OTP_SLOTS,
         route="contact",
     ),
@@ -65,15 +63,16 @@ async def stage(ctx: Context) -> Step:
             return refused(ctx, UPDATE_REFUSED, error)
         metrics.step_completed("contact_change")
         saved = SAVED["email"] if field == "email" else SAVED["mobile"]
-        done = apply(ctx, Outcome(f"C'est vérifié : {saved}.", clear=CHANGE_DONE_SLOTS))
+        done = apply(ctx, Outcome(saved, clear=CHANGE_DONE_SLOTS))
     try:
         contact = await runtime().backend.contact(activation_id)
     except BackendError as error:
         return refused(ctx, LOOKUP_REFUSED, error)
+    none = responses.text("utter_contact_none_on_file")
     on_file = Outcome(
         sets=(
-            ("email_masked", contact.email_masked or "aucun"),
-            ("mobile_masked", contact.mobile_masked or "aucun"),
+            ("email_masked", contact.email_masked or none),
+            ("mobile_masked", contact.mobile_masked or none),
         ),
         route="contact",
     )

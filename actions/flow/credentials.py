@@ -19,7 +19,7 @@ from actions.flow.base import (
     refused,
 )
 from actions.runtime import runtime
-from bot import replies
+from actions.validate_credentials_form import identifier_refused, password_refused
 
 PASSWORD_SLOTS = ("password", "password_confirmation")
 
@@ -29,22 +29,22 @@ CREATED = Outcome(sets=(("account_created", True),), clear=PASSWORD_SLOTS)
 CREDENTIALS_REFUSED: dict[str, Outcome] = {
     **each(SESSION_CODES, SESSION_LOST),
     "identifier_taken": Outcome(
-        "Cet identifiant vient d'être pris. Choisissez-en un autre.",
+        "utter_identifier_taken",
         clear=("identifier",),
         route="credentials",
     ),
     "identifier_invalid": Outcome(
-        lambda error: replies.identifier_refused(error.details.get("rules") or []),
+        lambda error: identifier_refused(error.details.get("rules") or []),
         clear=("identifier",),
         route="credentials",
     ),
     "password_weak": Outcome(
-        lambda error: replies.password_refused(error.details.get("rules") or []),
+        lambda error: password_refused(error.details.get("rules") or []),
         clear=PASSWORD_SLOTS,
         route="credentials",
     ),
     OTHER: Outcome(
-        "Votre compte n'a pas pu être créé. Écrivez CONSEILLER.",
+        "utter_account_not_created",
         clear=PASSWORD_SLOTS,
         route="paused",
     ),

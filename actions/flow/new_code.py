@@ -22,14 +22,13 @@ from actions.flow.base import (
     refused,
 )
 from actions.flow.identity import IDENTITY_REFUSED, greeting
+from actions.form_base import attempts_left
 from actions.identity_guard import guarded_code_request
 from actions.runtime import runtime
-from bot import replies
 
-LOCKED_BEFORE = Outcome(replies.ONE_TIME_CODE_LOCKED, route="handoff")
+LOCKED_BEFORE = Outcome("utter_otp_locked", route="handoff")
 NOT_THEIR_MOBILE = Outcome(
-    "D'accord. Seul un conseiller peut changer le numéro enregistré, après avoir "
-    "vérifié votre identité : il va vous répondre ici, ou appelez le 34 22.",
+    "utter_mobile_not_theirs",
     sets=(("handoff_reason", "mobile_not_theirs"),),
     route="handoff",
 )
@@ -38,20 +37,18 @@ NOT_THEIR_MOBILE = Outcome(
 REQUEST_REFUSED: dict[str, Outcome] = {
     **IDENTITY_REFUSED,
     "person_not_found": Outcome(
-        lambda error: (
-            "Ces informations ne correspondent pas à nos fichiers. Vérifiez votre "
-            "date de naissance et votre carte (écrivez CORRIGER pour changer le numéro de "
-            f"sécurité sociale). {replies.attempts_left(attempts_detail(error))}"
-        ).strip(),
+        lambda error: {
+            "response": "utter_person_not_found",
+            "attempts": attempts_left(attempts_detail(error)),
+        },
         clear=("birth_date", "card_type", "card_serial"),
         route="new_code",
     ),
     "request_locked": Outcome(
-        replies.ONE_TIME_CODE_LOCKED, sets=(("handoff_reason", "locked"),), route="handoff"
+        "utter_otp_locked", sets=(("handoff_reason", "locked"),), route="handoff"
     ),
     "no_mobile": Outcome(
-        "Aucun numéro de mobile n'est enregistré pour vous : un conseiller va "
-        "vous envoyer un nouveau code. Il vous répondra ici, ou appelez le 34 22.",
+        "utter_no_mobile_on_file",
         sets=(("handoff_reason", "no_mobile"),),
         route="handoff",
     ),
@@ -63,7 +60,7 @@ ACTIVATION_REFUSED: dict[str, Outcome] = {
     **each(
         ("request_not_found", "request_expired"),
         Outcome(
-            "Pour votre sécurité, la demande a expiré. Reprenons la vérification.",
+            "utter_code_request_expired",
             clear=CODE_REQUEST_SLOTS,
             route="new_code",
         ),
@@ -103,8 +100,7 @@ async def stage(ctx: Context) -> Step:
         return refused(ctx, ACTIVATION_REFUSED, error)
     metrics.step_completed("new_code")
     ctx.say(
-        f"{greeting(opened.first_name)}, c'est vérifié. Votre nouveau code provisoire vous est "
-        "aussi envoyé par SMS : inutile de l'écrire ici, nous continuons."
+        **greeting("utter_new_code_verified", "utter_new_code_verified_unnamed", opened.first_name)
     )
     activated = Outcome(
         sets=(

@@ -18,13 +18,11 @@ TYPED_BACK = "verified"
 LOCKED_BY_SCREEN = Outcome(route="handoff")  # the code screen already said so
 ASK_AGAIN = Outcome(route="otp")
 
-#: What sending reports → the step. `say` is the delivery's own French sentence.
+#: What sending reports → the step. `say` is the delivery's own response.
 DESTINATION_EXPIRED = Outcome(SESSION_EXPIRED, clear=CODE_REQUEST_SLOTS, route="new_code")
 DELIVERY: dict[str, Outcome] = {
-    "locked": Outcome(
-        lambda d: d.problem, sets=(("handoff_reason", "otp_locked"),), route="handoff"
-    ),
-    "not_sent": Outcome(lambda d: d.problem, route="paused"),
+    "locked": Outcome(Delivery.say, sets=(("handoff_reason", "otp_locked"),), route="handoff"),
+    "not_sent": Outcome(Delivery.say, route="paused"),
     "sent": Outcome(route="otp"),
 }
 

@@ -21,6 +21,7 @@ from actions.flow.base import Context, Step
 from actions.runtime import runtime
 from tests.actions.test_form_validators import DOMAIN
 from tests.support.aio import Blocking, run_async
+from tests.support.rendering import rendered, texts
 
 VALID_NIR = "185057800608491"
 CODE = "ABCDEFGHJK23"
@@ -114,10 +115,11 @@ def flow_tracker(intent: str = "inform", text: str = "", **slots: Any) -> Tracke
 def run_stage(
     stage: Callable[[Context], Awaitable[Step]], tracker: Tracker
 ) -> tuple[Step, list[str]]:
-    """One stage on a fresh dispatcher: its step and the texts it said."""
+    """One stage on a fresh dispatcher: its step and the texts it said (rendered from the
+    domain as Rasa will, every variable filled)."""
     dispatcher = CollectingDispatcher()
     step = run_async(stage(Context(dispatcher, tracker, dict(tracker.slots))))
-    return step, [m.get("text") or "" for m in dispatcher.messages]
+    return step, texts(dispatcher.messages, tracker.slots)
 
 
 def events_of(step: Step) -> list[tuple[str, Any]]:
@@ -126,10 +128,11 @@ def events_of(step: Step) -> list[tuple[str, Any]]:
 
 
 def run_action(tracker: Tracker) -> tuple[list[tuple[str, Any]], list[dict[str, Any]]]:
-    """The whole `action_next_step`: its slot events in order, and its messages."""
+    """The whole `action_next_step`: its slot events in order, and its messages (the response
+    named and its values, with `text` and `custom` rendered from the domain)."""
     dispatcher = CollectingDispatcher()
     events = run_async(ActionNextStep().run(dispatcher, tracker, DOMAIN))
-    return [(e["name"], e["value"]) for e in events], dispatcher.messages
+    return [(e["name"], e["value"]) for e in events], rendered(dispatcher.messages, tracker.slots)
 
 
 def revealed(value: str | None, tracker: Tracker) -> str | None:

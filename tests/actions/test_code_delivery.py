@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from actions.one_time_code_delivery import SEND_FAILED, send_one_time_code
+from actions.one_time_code_delivery import send_one_time_code
 from actions.runtime import AwaitedMessenger, runtime
 from messaging import Messenger
 from messaging.email_sender import SmtpEmailSender
@@ -25,7 +25,11 @@ def test_a_refused_send_says_so_and_destroys_the_code(monkeypatch: pytest.Monkey
         runtime(), "messenger", AwaitedMessenger(Messenger(shared.outbox, nowhere, shared.outbox))
     )
     delivery = run_async(send_one_time_code("confirm_email", conversation, "jeanne@example.fr"))
-    assert (delivery.sent, delivery.problem, delivery.locked) == (False, SEND_FAILED, False)
+    assert (delivery.sent, delivery.problem, delivery.locked) == (
+        False,
+        "utter_otp_send_failed",
+        False,
+    )
     # Whatever code was issued is gone: no guess can match it, and it costs no try.
     result = run_async(runtime().codes.verify("confirm_email", conversation, "123456"))
     assert result.outcome == "unknown"

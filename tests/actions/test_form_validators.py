@@ -16,6 +16,7 @@ from actions.validate_decision_form import ValidateDecisionForm
 from actions.validate_identity_form import ValidateIdentityForm
 from bot.settings import ROOT
 from tests.support.aio import run_async
+from tests.support.rendering import texts as said
 
 VALID_NIR = "1 85 05 78 006 084 91"
 
@@ -62,7 +63,7 @@ def run(validator, t: Tracker) -> tuple[dict[str, Any], list[str], list[str]]:  
     dispatcher = CollectingDispatcher()
     events = run_async(validator.run(dispatcher, t, DOMAIN))
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    texts = [m.get("text") or "" for m in dispatcher.messages]
+    texts = said(dispatcher.messages, t.slots)  # rendered from the domain, as Rasa will
     responses = [m.get("response") or "" for m in dispatcher.messages]
     return slots, texts, responses
 

@@ -15,6 +15,7 @@ from actions.validate_contact_form import ValidateContactForm
 from actions.validate_mobile_check_form import ValidateMobileCheckForm
 from actions.validate_new_code_form import ValidateNewCodeForm
 from actions.validate_otp_form import ValidateOtpForm
+from bot import responses
 from tests.actions.flow_fakes import vault
 from tests.actions.test_form_validators import run, tracker
 from tests.support.aio import run_async
@@ -247,7 +248,6 @@ def test_codes_sent_and_refused_are_counted_for_metrics() -> None:
 def test_over_the_overall_limit_a_person_is_told_to_retry_or_ask_an_advisor() -> None:
     """The overall limit is a pause for everyone, said as such (not "too many codes for this
     number"), with the advisor offered; the runtime is rebuilt for every test."""
-    from bot import replies
     from bot.one_time_codes import RateLimit
 
     runtime().codes.throttles.overall = RateLimit(1, 60)
@@ -260,4 +260,5 @@ def test_over_the_overall_limit_a_person_is_told_to_retry_or_ask_an_advisor() ->
     assert refused and deliveries[0].sent
     for delivery in refused:
         assert not delivery.locked
-        assert delivery.problem == replies.ONE_TIME_CODE_BUSY and "CONSEILLER" in delivery.problem
+        assert delivery.problem == "utter_otp_busy"
+        assert "CONSEILLER" in responses.text(delivery.problem)
