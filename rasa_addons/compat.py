@@ -1,29 +1,53 @@
-"""Speed-ups of Rasa 3.6 internals that cost CPU on every turn (found with py-spy: BENCHMARKS.md).
+"""Every place this project reaches into Rasa's internals, locked to the Rasa version they were
+written against: `apply()` refuses to run on any Rasa but `PINNED_RASA` (a newer Rasa may move or
+extend what a patch replaces, and the patch would then silently skip it). Nothing else in the
+project patches Rasa or uses a private Rasa name (`scripts/check_house.py` checks it); each patch
+has a differential test in tests/rasa_addons/test_compat.py (same results as Rasa's own code).
+rasa_sdk is not patched here: the Rasa server does not import it.
 
+Why each patch (all found by profiling the Rasa server under `make bench`: docs/BENCHMARKS.md):
 - `RemoteAction._validate_action_result` calls `jsonschema.validate` for every action response,
   and `jsonschema.validate` first checks the *schema* against JSON Schema's meta-schema: 28 % of
   the Rasa server's CPU under load went there. The schema is fixed, so it is checked once and
   its validator reused; responses are validated exactly as before (same errors, same message).
   Each event is then checked against the schema of its own type only (`oneOf` over 23 event
   schemas, each naming its type with `const`, holds exactly when that one alternative holds).
-- `RedisTrackerStore._merge_trackers` is quadratic in the number of events: `linear_tracker_merge`.
+- `RedisTrackerStore._merge_trackers` replays the whole tracker to compare it with what is
+  stored, then compares every new event with every stored one: `cheap_tracker_merge`.
 - `Event.resolve_by_type` and `Slot.resolve_by_type` walk every subclass (recursively, with
   `inspect.isabstract`) for each event read: a tracker of 200 events cost 200 walks, the
   largest cost after TensorFlow in a cProfile of the Rasa server: `cached_type_resolution`.
 - `EndpointConfig.request` opens a new aiohttp session, hence a new TCP connection, for every
   action call (3-6 per turn): `pooled_endpoint_connections` makes `EndpointConfig.session`
   hand out one kept session per endpoint.
-- Rasa's structlog is left at its default (every debug line printed, "[state N] …" per policy
-  prediction) unless `configure_structlog` runs, which `rasa run` does and a custom launcher
-  must do too: `quiet_logs` sets it to the level of the standard logging.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
+import contextlib
+import itertools
+from collections.abc import Callable, Iterator
+from importlib import metadata
 from typing import Any
+
+#: the only Rasa version whose internals these patches were written against and tested on
+PINNED_RASA = "3.6.21"
+
+
+class UnsupportedRasaVersion(RuntimeError):
+    """Raised at start-up when the installed Rasa is not the one the patches were written for."""
+
+
+def check_rasa_version(installed: str | None = None) -> None:
+    """Refuses any Rasa but `PINNED_RASA`: re-read each patch against the new Rasa's code (and
+    re-run tests/rasa_addons/test_compat.py) before moving the pin."""
+    version = installed if installed is not None else metadata.version("rasa")
+    if version != PINNED_RASA:
+        raise UnsupportedRasaVersion(
+            f"rasa {version} is installed, but rasa_addons/compat.py patches the internals of "
+            f"rasa {PINNED_RASA} only: check each patch against the new version's code first"
+        )
 
 
 def cached_action_result_validation() -> None:
@@ -186,45 +210,97 @@ async def close_pooled_sessions(*_: Any) -> None:
         await _SESSIONS.pop(key).close()
 
 
-def _event_key(event: Any) -> str:
-    return json.dumps(event.as_dict(), sort_keys=True, default=str)
+def cheap_tracker_merge() -> None:
+    """`RedisTrackerStore._merge_trackers` with Rasa's rule and result, without its two costs.
 
-
-def linear_tracker_merge() -> None:
-    """`RedisTrackerStore._merge_trackers` compared every new event with every stored one
-    (`as_dict` both sides: quadratic in the conversation's length, 7 % of Rasa's CPU under
-    load); the same rule with a set of the stored events' `as_dict` is linear."""
+    Rasa replays the tracker up to the last stored event's time (`travel_back_in_time`) to see
+    whether what is stored is the start of it: the replayed tracker's events are exactly the
+    leading events whose timestamp is at most that time, so they are compared without a replay.
+    When what is stored is not a prefix (every turn of a conversation whose first "session" is
+    the metadata slot Rasa sets before `action_session_start`), Rasa compares every new event
+    with every stored one by `as_dict` (quadratic); `as_dict` carries the event's timestamp, so
+    only events of the same timestamp can be equal, and only those are compared (by `as_dict`,
+    as Rasa does)."""
     from rasa.core.tracker_store import RedisTrackerStore
 
     def _merge_trackers(prior_tracker: Any, tracker: Any) -> Any:
         if not prior_tracker.events:
             return tracker
         last_event_timestamp = prior_tracker.events[-1].timestamp
-        past_tracker = tracker.travel_back_in_time(target_time=last_event_timestamp)
-        if past_tracker.events == prior_tracker.events:
+        past_events = list(
+            itertools.takewhile(
+                lambda event: event.timestamp <= last_event_timestamp, tracker.events
+            )
+        )
+        if past_events == list(prior_tracker.events):
             return tracker
         merged = tracker.init_copy()
         merged.update_with_events(list(prior_tracker.events), override_timestamp=False, domain=None)
-        seen = {_event_key(event) for event in merged.events}
+        by_time: dict[Any, list[Any]] = {}
+        for event in merged.events:
+            by_time.setdefault(event.timestamp, []).append(event)
         for new_event in tracker.events:
-            key = _event_key(new_event)
-            if key not in seen:
+            same_time = by_time.setdefault(new_event.timestamp, [])
+            as_dict = new_event.as_dict()
+            if all(as_dict != existing.as_dict() for existing in same_time):
                 merged.update(new_event)
-                seen.add(key)
+                same_time.append(new_event)
         return merged
 
     RedisTrackerStore._merge_trackers = staticmethod(_merge_trackers)
 
 
-def quiet_logs(level: int = logging.INFO) -> None:
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(level)
-
-
 def apply() -> None:
+    """Checks the Rasa version, then installs every patch (once, before the server starts)."""
+    check_rasa_version()
     cached_action_result_validation()
     cached_type_resolution()
     pooled_endpoint_connections()
-    linear_tracker_merge()
-    quiet_logs()
+    cheap_tracker_merge()
+
+
+def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
+    """The (owner, attribute) pairs of Rasa's that a patch replaces."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.tracker_store import RedisTrackerStore
+    from rasa.shared.core.events import Event
+    from rasa.shared.core.slots import Slot
+    from rasa.utils.endpoints import EndpointConfig
+
+    return {
+        cached_action_result_validation: [(RemoteAction, "_validate_action_result")],
+        cached_type_resolution: [(Event, "resolve_by_type"), (Slot, "resolve_by_type")],
+        pooled_endpoint_connections: [(EndpointConfig, "session")],
+        cheap_tracker_merge: [(RedisTrackerStore, "_merge_trackers")],
+    }[patch]
+
+
+def current(patch: Callable[[], None]) -> list[Any]:
+    """What Rasa's attributes a patch replaces hold now (Rasa's own or the patch's)."""
+    return [owner.__dict__[name] for owner, name in _replaced(patch)]
+
+
+@contextlib.contextmanager
+def installed(*patches: Callable[[], None]) -> Iterator[None]:
+    """These patches for the length of the block, then Rasa's own code back (for the
+    differential tests, which run Rasa's code and the patch's on the same inputs)."""
+    saved = [(owner, name, owner.__dict__[name]) for p in patches for owner, name in _replaced(p)]
+    try:
+        for patch in patches:
+            patch()
+        yield
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+
+
+def merge_trackers(prior_tracker: Any, tracker: Any) -> Any:
+    """`RedisTrackerStore._merge_trackers` as installed (Rasa's, or `cheap_tracker_merge`)."""
+    from rasa.core.tracker_store import RedisTrackerStore
+
+    return RedisTrackerStore._merge_trackers(prior_tracker, tracker)
+
+
+def validate_action_result(action: Any, result: dict[str, Any]) -> bool:
+    """`RemoteAction._validate_action_result` as installed."""
+    return action._validate_action_result(result)

@@ -1,12 +1,14 @@
-"""The cached validation of action responses accepts and refuses exactly what Rasa's own did."""
+"""Each patch of rasa_addons/compat.py gives the results of the Rasa code it replaces."""
 
 from __future__ import annotations
+
+import datetime
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from rasa_addons import speedups
+from rasa_addons import compat
 
 VALID = {
     "events": [{"event": "slot", "name": "flow_step", "value": "card"}],
@@ -16,11 +18,9 @@ INVALID = {"events": [{"name": "flow_step"}], "responses": "not a list"}
 
 
 @pytest.fixture()
-def patched():
-    original = RemoteAction._validate_action_result
-    speedups.cached_action_result_validation()
-    yield RemoteAction._validate_action_result
-    RemoteAction._validate_action_result = original
+def patched():  # type: ignore[no-untyped-def]
+    with compat.installed(compat.cached_action_result_validation):
+        yield compat.validate_action_result
 
 
 def test_same_verdicts_as_rasa(patched) -> None:  # type: ignore[no-untyped-def]
@@ -75,20 +75,114 @@ def trackers():  # type: ignore[no-untyped-def]
     return prior, current
 
 
-def test_the_linear_merge_keeps_what_rasas_merge_keeps() -> None:
-    from rasa.core.tracker_store import RedisTrackerStore
+def merge_both_ways(make):  # type: ignore[no-untyped-def]
+    """Rasa's merge and the patched one on fresh copies of the same pair of trackers."""
+    prior, current = make()
+    theirs = compat.merge_trackers(prior, current)
+    with compat.installed(compat.cheap_tracker_merge):
+        prior, current = make()
+        ours = compat.merge_trackers(prior, current)
+    return theirs, ours, (prior, current)
 
-    original = RedisTrackerStore._merge_trackers
-    prior, current = trackers()
-    expected = [e.as_dict() for e in original(prior, current).events]
-    try:
-        speedups.linear_tracker_merge()
-        prior, current = trackers()
-        merged = RedisTrackerStore._merge_trackers(prior, current)
-    finally:
-        RedisTrackerStore._merge_trackers = staticmethod(original)
-    assert [e.as_dict() for e in merged.events] == expected
-    assert len(expected) > len(prior.events)  # the merging path ran, not the shortcut
+
+def same_tracker(theirs, ours) -> None:  # type: ignore[no-untyped-def]
+    assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in theirs.events]
+    assert ours.current_slot_values() == theirs.current_slot_values()
+    assert ours.active_loop_name == theirs.active_loop_name
+
+
+def test_the_cheap_merge_keeps_what_rasas_merge_keeps() -> None:
+    theirs, ours, (prior, _) = merge_both_ways(trackers)
+    same_tracker(theirs, ours)
+    assert len(ours.events) > len(prior.events)  # the merging path ran, not the shortcut
+
+
+def test_the_cheap_merge_takes_rasas_shortcut_when_what_is_stored_is_the_start() -> None:
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    def make():  # type: ignore[no-untyped-def]
+        start = [ActionExecuted("action_listen", timestamp=1), SlotSet("a", 1, timestamp=2)]
+        later = [SlotSet("a", 2, timestamp=3), ActionExecuted("action_listen", timestamp=4)]
+        return (
+            DialogueStateTracker.from_events("c2", start),
+            DialogueStateTracker.from_events("c2", [*start, *later]),
+        )
+
+    theirs, ours, (_, current) = merge_both_ways(make)
+    same_tracker(theirs, ours)
+    assert ours is current  # nothing to merge: the tracker itself, as Rasa returns it
+
+
+def test_the_cheap_merge_agrees_with_rasa_on_interleaved_and_equal_times() -> None:
+    """Two writers, events at the same times, a later event already stored, duplicates."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    def make():  # type: ignore[no-untyped-def]
+        shared = [ActionExecuted("action_listen", timestamp=1), UserUttered("a", timestamp=2)]
+        prior = [*shared, BotUttered("par l'autre", timestamp=5), SlotSet("s", "x", timestamp=5)]
+        current = [
+            *shared,
+            SlotSet("s", "y", timestamp=5),  # same time as stored events, another value
+            SlotSet("s", "x", timestamp=5),  # equal to a stored one: dropped
+            UserUttered("b", timestamp=3),
+            UserUttered("b", timestamp=3),  # twice: kept once
+            BotUttered("par ce serveur", timestamp=6),
+        ]
+        return (
+            DialogueStateTracker.from_events("c3", prior),
+            DialogueStateTracker.from_events("c3", current),
+        )
+
+    theirs, ours, _ = merge_both_ways(make)
+    same_tracker(theirs, ours)
+    texts = [getattr(e, "text", None) for e in ours.events]
+    assert texts.count("b") == 1 and "par l'autre" in texts and "par ce serveur" in texts
+
+
+def test_every_event_type_carries_its_timestamp_in_as_dict() -> None:
+    """The cheap merge's premise: events of different timestamps never have equal `as_dict`."""
+    from rasa.shared.core import events as e
+    from rasa.shared.core.events import Event
+
+    events = [Event.from_parameters(event) for event in event_corpus()[:21]]
+    events += [
+        e.ReminderScheduled("intent", datetime.datetime(2026, 12, 2), timestamp=7),
+        e.LegacyForm("card_form", timestamp=8),
+        e.LegacyFormValidation(True, timestamp=9),
+    ]
+    event_schema = RemoteAction.action_response_format_spec()["properties"]["events"]["items"]
+    every_type = {alt["properties"]["event"]["const"] for alt in event_schema["oneOf"]}
+    assert every_type <= {e.type_name for e in events}, every_type - {e.type_name for e in events}
+    for event in events:
+        assert event.as_dict()["timestamp"] == event.timestamp
+
+
+def test_compat_refuses_any_rasa_but_the_pinned_one() -> None:
+    from importlib import metadata
+
+    assert metadata.version("rasa") == compat.PINNED_RASA  # the venv's Rasa is the pinned one
+    compat.check_rasa_version()
+    for other in ("3.6.20", "3.6.22", "3.7.0", "3.10.0"):
+        with pytest.raises(compat.UnsupportedRasaVersion, match=other):
+            compat.check_rasa_version(other)
+
+
+def test_apply_refuses_to_patch_another_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    patches = [
+        compat.cached_action_result_validation,
+        compat.cached_type_resolution,
+        compat.pooled_endpoint_connections,
+        compat.cheap_tracker_merge,
+    ]
+    before = [compat.current(patch) for patch in patches]
+    monkeypatch.setattr(metadata, "version", lambda name: "3.7.0" if name == "rasa" else "0")
+    with pytest.raises(compat.UnsupportedRasaVersion):
+        compat.apply()
+    assert [compat.current(patch) for patch in patches] == before  # nothing patched
 
 
 def event_corpus() -> list[object]:
@@ -140,7 +234,7 @@ def test_the_per_type_check_gives_the_whole_schemas_verdict() -> None:
     schema = RemoteAction.action_response_format_spec()
     validator_class = jsonschema.validators.validator_for(schema)
     whole = validator_class(schema)
-    fast = speedups.valid_by_event_type(schema, validator_class)
+    fast = compat.valid_by_event_type(schema, validator_class)
     corpus = event_corpus()
     responses = [{"events": [event], "responses": []} for event in corpus]
     responses += [
@@ -171,8 +265,7 @@ def test_type_lookups_find_what_rasas_subclass_walk_finds() -> None:
     rasa_event, rasa_slot = Event.resolve_by_type, Slot.resolve_by_type
     expected = {c.type_name: rasa_event(c.type_name) for c in all_subclasses(Event)}
     expected_slots = {c.type_name: rasa_slot(c.type_name) for c in all_subclasses(Slot)}
-    try:
-        speedups.cached_type_resolution()
+    with compat.installed(compat.cached_type_resolution):
         assert {name: Event.resolve_by_type(name) for name in expected} == expected
         assert {name: Slot.resolve_by_type(name) for name in expected_slots} == expected_slots
         assert Event.resolve_by_type("topic") is None
@@ -187,9 +280,6 @@ def test_type_lookups_find_what_rasas_subclass_walk_finds() -> None:
             type_name = "late_event_for_the_test"
 
         assert Event.resolve_by_type("late_event_for_the_test") is LateEvent
-    finally:
-        Event.resolve_by_type = staticmethod(rasa_event)
-        Slot.resolve_by_type = staticmethod(rasa_slot)
 
 
 def test_endpoint_requests_reuse_one_connection_and_keep_rasas_errors() -> None:
@@ -198,7 +288,6 @@ def test_endpoint_requests_reuse_one_connection_and_keep_rasas_errors() -> None:
     from aiohttp import web
     from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-    original = EndpointConfig.session
     peers: list[object] = []
 
     async def answer(request: web.Request) -> web.Response:
@@ -224,12 +313,9 @@ def test_endpoint_requests_reuse_one_connection_and_keep_rasas_errors() -> None:
                 await endpoint.request(subpath="../broken", method="post", json={})
             assert error.value.status == 500
         finally:
-            await speedups.close_pooled_sessions()
+            await compat.close_pooled_sessions()
             await runner.cleanup()
 
-    try:
-        speedups.pooled_endpoint_connections()
+    with compat.installed(compat.pooled_endpoint_connections):
         asyncio.run(scenario())
-    finally:
-        EndpointConfig.session = original
     assert len(peers) == 4 and len(set(peers)) == 1  # one TCP connection for every call
