@@ -23,6 +23,8 @@ Why each patch (all found by profiling the Rasa server under `make bench`: docs/
 - `RedisTrackerStore.save` reads and rebuilds the stored tracker the turn has just read, to
   merge with it: `single_read_save` merges with the events read at the start of the turn
   when nobody wrote in between.
+- RulePolicy featurises the whole tracker twice per prediction with the same arguments:
+  `reused_prediction_states` computes it once.
 """
 
 from __future__ import annotations
@@ -303,6 +305,54 @@ def single_read_save() -> None:
     RedisTrackerStore.save = save
 
 
+def reused_prediction_states() -> None:
+    """`TrackerFeaturizer._create_states` replays the whole tracker into one state per turn,
+    and RulePolicy asks for them twice per prediction (reading the last message as text, then
+    as intent) with the same tracker and arguments: the states of the last call are kept and
+    a copy handed out when the same tracker, unchanged (same number of events, same last
+    event), is asked again with the same arguments. The copy goes two levels deep: the callers
+    delete keys of a state's sub-states (`_choose_last_user_input`), nothing deeper."""
+    from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
+
+    rasa_create_states = TrackerFeaturizer._create_states
+    last: list[Any] = [None, None]  # [(tracker, key), states]
+
+    def _create_states(
+        tracker: Any,
+        domain: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[Any]:
+        events = tracker.events
+        key = (
+            len(events),
+            id(events[-1]) if events else None,
+            id(domain),
+            omit_unset_slots,
+            ignore_rule_only_turns,
+            id(rule_only_data),
+        )
+        kept = last[0]
+        if (
+            kept is None
+            or kept[0] is not tracker
+            or kept[1] != key
+            or kept[2] is not rule_only_data
+        ):
+            states = rasa_create_states(
+                tracker,
+                domain,
+                omit_unset_slots=omit_unset_slots,
+                ignore_rule_only_turns=ignore_rule_only_turns,
+                rule_only_data=rule_only_data,
+            )
+            last[0], last[1] = (tracker, key, rule_only_data), states
+        return [{name: dict(sub) for name, sub in state.items()} for state in last[1]]
+
+    TrackerFeaturizer._create_states = staticmethod(_create_states)
+
+
 def _origins(store: Any) -> dict[int, tuple[Any, tuple[Any, ...]]]:
     """id of a live tracker the store handed out -> (the stored value it was read from or
     written as, that value's events). Trackers are unhashable (they define __eq__): ids,
@@ -333,11 +383,13 @@ def apply() -> None:
     pooled_endpoint_connections()
     cheap_tracker_merge()
     single_read_save()
+    reused_prediction_states()
 
 
 def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
     """The (owner, attribute) pairs of Rasa's that a patch replaces."""
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
     from rasa.core.tracker_store import RedisTrackerStore
     from rasa.shared.core.events import Event
     from rasa.shared.core.slots import Slot
@@ -348,6 +400,7 @@ def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
         cached_type_resolution: [(Event, "resolve_by_type"), (Slot, "resolve_by_type")],
         pooled_endpoint_connections: [(EndpointConfig, "session")],
         cheap_tracker_merge: [(RedisTrackerStore, "_merge_trackers")],
+        reused_prediction_states: [(TrackerFeaturizer, "_create_states")],
         single_read_save: [(RedisTrackerStore, "_retrieve"), (RedisTrackerStore, "save")],
     }[patch]
 

@@ -419,3 +419,48 @@ def test_single_read_save_merges_a_write_by_another_server_in_between(store) -> 
     assert events == rasas_events
     texts = [event.get("text") for event in events]
     assert texts == ["bonjour", "écrit par l'autre serveur", "écrit par ce serveur"]
+
+
+def prediction_state_sequence() -> list[Any]:
+    """What RulePolicy's featurizer gives for a conversation, turn after turn: twice per
+    prediction (text, then intent), as RulePolicy asks, and again after each new event."""
+    from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "bot" / "domain"))
+    featurizer = MaxHistoryTrackerFeaturizer(None, max_history=None)
+    tracker = DialogueStateTracker("c600", domain.slots)
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("bonjour", {"name": "greet", "confidence": 0.9}),
+        ActionExecuted("action_next_step"),
+        SlotSet("flow_step", "identity"),
+        ActionExecuted("identity_form"),
+        ActiveLoop("identity_form"),
+        ActionExecuted("action_listen"),
+        UserUttered(
+            "avec photo",
+            {"name": "inform", "confidence": 0.8},
+            [{"entity": "card_type", "value": "with_photo", "start": 0, "end": 10}],
+        ),
+        ActionExecuted("identity_form"),
+        ActiveLoop(None),
+    ]
+    seen = []
+    for event in events:
+        tracker.update(event, domain)
+        for use_text in (True, False, True):
+            seen.append(featurizer.prediction_states([tracker], domain, use_text)[0])
+        seen.append(featurizer.prediction_states([tracker], domain, ignore_rule_only_turns=True)[0])
+    return seen
+
+
+def test_reused_prediction_states_are_rasas_states() -> None:
+    rasas = prediction_state_sequence()
+    with compat.installed(compat.reused_prediction_states):
+        ours = prediction_state_sequence()
+    assert ours == rasas
+    assert any(len(states) > 3 for states in rasas)
+    texts = {("text" in s.get("user", {})) for states in rasas for s in states}
+    assert texts == {True, False}  # both readings of the last message were compared
