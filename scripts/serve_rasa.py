@@ -22,8 +22,6 @@ sys.path.insert(0, str(ROOT))
 
 from bot.settings import load_settings, resolved_environment  # noqa: E402
 
-logger = logging.getLogger("serve_rasa")
-
 
 def main() -> None:
     settings = load_settings()
