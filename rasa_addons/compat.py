@@ -29,7 +29,6 @@ Why each patch (all found by profiling the Rasa server under `make bench`: docs/
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import contextlib
 import itertools
@@ -37,6 +36,9 @@ import weakref
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from typing import Any
+
+from rasa_addons.action_schema import valid_by_event_type
+from rasa_addons.kept_sessions import kept_session
 
 #: the only Rasa version whose internals these patches were written against and tested on
 PINNED_RASA = "3.6.21"
@@ -86,40 +88,6 @@ def cached_action_result_validation() -> None:
     rasa_action.RemoteAction._validate_action_result = _validate_action_result
 
 
-def valid_by_event_type(schema: dict[str, Any], validator_class: Any) -> Any:
-    """A verdict equal to the whole schema's, checking each event against its own type only.
-
-    The events schema is `{...common, "required": ["event"], "oneOf": [one per type]}` and every
-    alternative fixes `event` with `const`: an event of type X can only match alternative X, so
-    "exactly one alternative holds" is "alternative X holds". The common part is kept; an
-    unknown type matches none, as in the whole schema. Invalid responses are then explained by
-    the whole schema (the same error as before)."""
-    events_schema = schema["properties"]["events"]
-    event_schema = events_schema["items"]
-    common = {key: value for key, value in event_schema.items() if key != "oneOf"}
-    by_type: dict[str, Any] = {}
-    for alternative in event_schema["oneOf"]:
-        type_name = alternative["properties"]["event"]["const"]
-        if type_name in by_type:  # two alternatives for one type: no shortcut is exact
-            whole = validator_class(schema)
-            return whole.is_valid
-        by_type[type_name] = validator_class({**common, "allOf": [alternative]})
-    envelope = validator_class(
-        {**schema, "properties": {**schema["properties"], "events": {"type": "array"}}}
-    )
-
-    def is_valid(result: Any) -> bool:
-        if not envelope.is_valid(result):
-            return False
-        for event in result.get("events") or []:
-            checker = by_type.get(event.get("event")) if isinstance(event, dict) else None
-            if checker is None or not checker.is_valid(event):
-                return False
-        return True
-
-    return is_valid
-
-
 def cached_type_resolution() -> None:
     """Event and slot classes looked up in a table by type name instead of a subclass walk.
 
@@ -156,65 +124,13 @@ def cached_type_resolution() -> None:
     Slot.resolve_by_type = staticmethod(resolve_slot)  # type: ignore[assignment]
 
 
-#: aiohttp sessions kept open, one per endpoint and event loop (`pooled_endpoint_connections`)
-_SESSIONS: dict[tuple[int, int], Any] = {}
-
-#: seconds an idle connection is kept: under the action server's keep-alive (Sanic: 5 s), so
-#: the client never reuses a connection the server is closing
-KEEPALIVE_SECONDS = 4.0
-
-
-class _KeptSession:
-    """`async with` on a session that outlives the block (Rasa's callers close what they enter)."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-
-    async def __aenter__(self) -> Any:
-        return self.session
-
-    async def __aexit__(self, *_: Any) -> None:
-        return None
-
-
 def pooled_endpoint_connections() -> None:
-    """`EndpointConfig.session` hands out one long-lived aiohttp session per endpoint.
-
-    Rasa's `request` enters `async with self.session()` for every call: a new connector, a new
-    TCP connection and its teardown for each action a turn runs. The session is built as Rasa
-    3.6 builds it (headers, basic auth, timeout) once per endpoint and event loop, with a
-    connector keeping idle connections `KEEPALIVE_SECONDS`, and entering it no longer closes
-    it; `request` itself is Rasa's, unchanged."""
-    import aiohttp
-    from rasa.utils import endpoints
+    """`EndpointConfig.session` hands out one kept aiohttp session per endpoint instead of a new
+    one (a new TCP connection) per action call (rasa_addons/kept_sessions.py); `request` itself
+    is Rasa's, unchanged."""
     from rasa.utils.endpoints import EndpointConfig
 
-    def session(self: EndpointConfig) -> _KeptSession:
-        key = (id(self), id(asyncio.get_running_loop()))
-        kept = _SESSIONS.get(key)
-        if kept is None or kept.closed:
-            auth = (
-                aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-                if self.basic_auth
-                else None
-            )
-            kept = aiohttp.ClientSession(
-                headers=self.headers,
-                auth=auth,
-                timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
-            )
-            _SESSIONS[key] = kept
-        return _KeptSession(kept)
-
-    EndpointConfig.session = session  # type: ignore[method-assign]
-
-
-async def close_pooled_sessions(*_: Any) -> None:
-    """Closes the kept sessions of the running loop (a Sanic `after_server_stop` listener)."""
-    loop_id = id(asyncio.get_running_loop())
-    for key in [key for key in _SESSIONS if key[1] == loop_id]:
-        await _SESSIONS.pop(key).close()
+    EndpointConfig.session = kept_session  # type: ignore[method-assign,assignment]
 
 
 def cheap_tracker_merge() -> None:

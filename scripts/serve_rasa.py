@@ -39,6 +39,7 @@ def main() -> None:
     from rasa.utils.log_utils import configure_structlog
 
     from rasa_addons import compat
+    from rasa_addons.kept_sessions import close_pooled_sessions
 
     compat.apply()
     # `rasa run` configures structlog; left alone it prints every debug line (5 % of the CPU)
@@ -57,7 +58,7 @@ def main() -> None:
         endpoints=AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml")),
         server_listeners=[
             (add_health_route, "main_process_start"),
-            (compat.close_pooled_sessions, "after_server_stop"),
+            (close_pooled_sessions, "after_server_stop"),
         ],
     )
 

@@ -89,33 +89,3 @@ def test_only_rasas_public_serialisation_hooks_are_overridden() -> None:
         if callable(value) and getattr(RedisTrackerStore, name, None) is not None
     }
     assert overridden == {"__init__", "serialise_tracker", "deserialise_tracker"}
-
-
-def test_a_turn_after_a_split_session_keeps_every_event(store_for) -> None:  # type: ignore[no-untyped-def]
-    """Rasa sets the metadata slot before `action_session_start`: two "sessions" for its split;
-    a turn reads the last one and its save keeps the first."""
-    from rasa.shared.core.events import ActionExecuted, SessionStarted
-
-    store = store_for("key one")
-    first = store.init_tracker("c400")
-    for event in [
-        SlotSet("session_started_metadata", {"channel": "sms"}, timestamp=1),
-        ActionExecuted("action_session_start", timestamp=2),
-        SessionStarted(timestamp=3),
-        ActionExecuted("action_listen", timestamp=4),
-        UserUttered("bonjour", {"name": "greet"}, timestamp=5),
-        ActionExecuted("action_listen", timestamp=6),
-    ]:
-        first.update(event)
-    asyncio.run(store.save(first))
-
-    async def turn() -> None:
-        tracker = await store.retrieve("c400")
-        assert tracker.events[0].timestamp == 2  # the last session only, as Rasa reads it
-        tracker.update(UserUttered("deuxième", {"name": "inform"}, timestamp=7))
-        tracker.update(SlotSet("flow_step", "card", timestamp=8))
-        await store.save(tracker)
-
-    asyncio.run(turn())
-    stored = asyncio.run(store.retrieve_full_tracker("c400"))
-    assert [e.timestamp for e in stored.events] == [1, 2, 3, 4, 5, 6, 7, 8]
