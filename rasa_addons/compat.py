@@ -2,7 +2,7 @@
 written against: `apply()` refuses to run on any Rasa but `PINNED_RASA` (a newer Rasa may move or
 extend what a patch replaces, and the patch would then silently skip it). Nothing else in the
 project patches Rasa or uses a private Rasa name (`scripts/check_house.py` checks it); each patch
-has a differential test in tests/rasa_addons/test_compat.py (same results as Rasa's own code).
+has a differential test in tests/rasa_addons/test_compat*.py (same results as Rasa's own code).
 rasa_sdk is not patched here: the Rasa server does not import it.
 
 Why each patch (all found by profiling the Rasa server under `make bench`: docs/BENCHMARKS.md):
