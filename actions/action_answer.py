@@ -10,6 +10,9 @@ from rasa_sdk.types import DomainDict
 from actions.answers import answer_question
 from actions.form_base import latest_intent
 
+#: What Rasa keeps in a bot message's metadata besides the values it was rendered with.
+NOT_VALUES = {"utter_action", "template", "response", "channel", "condition", "id", "text"}
+
 HELP_BY_STEP = {
     "done": "utter_help_general",
     "paused": "utter_help_general",
@@ -30,15 +33,18 @@ class ActionAnswer(Action):
                 (e for e in reversed(tracker.events) if e.get("event") == "bot" and e.get("text")),
                 None,
             )
-            dispatcher.utter_message(
-                text=last["text"] if last else "Écrivez BONJOUR pour commencer."
-            )
+            said = dict((last or {}).get("metadata") or {})
+            if said.get("utter_action"):
+                # The same response again, with its values: a question keeps its data (step…).
+                values = {k: v for k, v in said.items() if k not in NOT_VALUES}
+                dispatcher.utter_message(response=said["utter_action"], **values)
+            elif last:
+                dispatcher.utter_message(text=last["text"])
+            else:
+                dispatcher.utter_message(response="utter_nothing_to_repeat")
             return []
         if intent == "correct":
-            dispatcher.utter_message(
-                text="Il n'y a pas de réponse en cours à corriger. Écrivez CONTINUER pour reprendre "
-                "ou RECOMMENCER pour tout reprendre depuis le début."
-            )
+            dispatcher.utter_message(response="utter_nothing_to_correct")
             return []
         answer_question(dispatcher, intent, None)
         return []

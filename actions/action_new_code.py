@@ -16,12 +16,6 @@ from rasa_sdk.types import DomainDict
 from actions.runtime import runtime
 from bot.vault import REF_PATTERN
 
-START = (
-    "Je peux vous faire envoyer un nouveau code provisoire. Pour vérifier votre identité, il me "
-    "faut votre numéro de sécurité sociale, votre date de naissance et votre carte Vitale."
-)
-ALREADY_IDENTIFIED = "Vous êtes déjà identifié : pas besoin de nouveau code. Continuons."
-
 
 class ActionNewCode(Action):
     def name(self) -> str:
@@ -31,15 +25,15 @@ class ActionNewCode(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("activation_ref"):
-            dispatcher.utter_message(text=ALREADY_IDENTIFIED)
+            dispatcher.utter_message(response="utter_already_identified")
             return [ActiveLoop(None), SlotSet("requested_slot", None)]
         if tracker.get_slot("code_path") == "new_code":
-            dispatcher.utter_message(text="C'est en cours : continuons.")
+            dispatcher.utter_message(response="utter_new_code_under_way")
             return [ActiveLoop(None), SlotSet("requested_slot", None)]
-        dispatcher.utter_message(text=START)
+        dispatcher.utter_message(response="utter_new_code_start")
         code = tracker.get_slot("provisional_code")
         if code and REF_PATTERN.fullmatch(code):
-            runtime().vault.delete(code)
+            await runtime().vault.delete(code)
         return [
             ActiveLoop(None),
             SlotSet("requested_slot", None),

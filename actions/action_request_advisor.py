@@ -1,7 +1,7 @@
 """ "Conseiller" at any step: the conversation waits for an advisor, and the person may go on.
 
-`handoff_reason` marks the conversation as waiting; the webhook reads it from the tracker to
-put the conversation in the advisors' queue. Nothing collected is dropped: the flow controller
+The message says why (`custom.handoff`, the `handoff_reason` slot's value): the webhook puts the
+conversation in the advisors' queue from the reply itself. Nothing collected is dropped: the flow controller
 runs next and asks the current question again, so the person is never stuck while waiting.
 """
 
@@ -20,8 +20,6 @@ class ActionRequestAdvisor(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(
-            text="C'est noté : un conseiller va prendre le relais ici dès que possible (du lundi "
-            "au vendredi, 8h30-17h). En attendant, vous pouvez continuer avec moi."
-        )
-        return [SlotSet("handoff_reason", tracker.get_slot("handoff_reason") or "asked")]
+        reason = tracker.get_slot("handoff_reason") or "asked"
+        dispatcher.utter_message(response="utter_advisor_requested", handoff_reason=reason)
+        return [SlotSet("handoff_reason", reason)]

@@ -19,8 +19,8 @@ class ActionStartOver(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        runtime().vault.forget_conversation(tracker.sender_id)
-        dispatcher.utter_message(text="D'accord, reprenons depuis le début.")
+        await runtime().vault.forget_conversation(tracker.sender_id)
+        dispatcher.utter_message(response="utter_start_over")
         resets = [
             SlotSet(name, None)
             for name, value in tracker.slots.items()

@@ -15,8 +15,6 @@ class ActionStop(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(
-            text="D'accord, on s'arrête là. Vos réponses sont gardées 7 jours : écrivez CONTINUER "
-            "pour reprendre, ou RECOMMENCER pour repartir de zéro."
-        )
+        dispatcher.utter_message(response="utter_stop")
+        dispatcher.utter_message(json_message={"step": "paused"})  # no question follows
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("flow_step", "paused")]

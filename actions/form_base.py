@@ -26,18 +26,51 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import answer_question, is_question
 from actions.runtime import runtime
-from bot import replies
+from bot import responses
 from bot.confirmation import CONFIRM_PREFIX
 
-#: Fields of the screens before the decision, already checked by the backend once it is past.
+#: Fields of the screens before the decision, already checked by the backend once it is past
+#: (field → the response that says so).
 VERIFIED_BEFORE_DECISION = {
-    field: "Cette information a déjà été vérifiée : elle est correcte."
+    field: "utter_verified_before_decision"
     for field in ("provisional_code", "nir", "card_type", "card_serial")
 }
 
-NEW_CODE_IN_PROGRESS = (
-    "C'est bien ce que nous faisons : ces informations servent à vous envoyer un nouveau code."
-)
+#: The field → its name in a sentence ("D'accord, corrigeons le numéro de série de la carte.").
+FIELD_LABELS = {
+    "provisional_code": "utter_label_provisional_code",
+    "nir": "utter_label_nir",
+    "card_type": "utter_label_card_type",
+    "card_serial": "utter_label_card_serial",
+    "decision": "utter_label_decision",
+    "consent": "utter_label_consent",
+    "oppose_confirmed": "utter_label_oppose_confirmed",
+    "contact_confirmed": "utter_label_contact_confirmed",
+    "identifier": "utter_label_identifier",
+    "password": "utter_label_password",
+    "password_confirmation": "utter_label_password_confirmation",
+    "birth_date": "utter_label_birth_date",
+    "new_contact": "utter_label_new_contact",
+}
+#: The field asked → what to say when the message gives nothing for it.
+NOT_UNDERSTOOD = {
+    "provisional_code": "utter_not_understood_provisional_code",
+    "nir": "utter_not_understood_nir",
+    "card_type": "utter_not_understood_card_type",
+    "card_serial": "utter_not_understood_card_serial",
+    "decision": "utter_not_understood_decision",
+    "consent": "utter_not_understood_consent",
+    "oppose_confirmed": "utter_not_understood_oppose_confirmed",
+    "contact_confirmed": "utter_not_understood_contact_confirmed",
+    "identifier": "utter_not_understood_identifier",
+    "password": "utter_not_understood_password",
+    "password_confirmation": "utter_not_understood_password_confirmation",
+    "birth_date": "utter_not_understood_birth_date",
+    "mobile_confirmed": "utter_not_understood_mobile_confirmed",
+    "otp_code": "utter_not_understood_otp_code",
+    "contact_change": "utter_not_understood_contact_change",
+    "new_contact": "utter_not_understood_new_contact",
+}
 LEAVE_FORM_INTENTS = {"request_advisor", "stop", "start_over"}
 #: Not questions inside a form: the field-specific "not understood" says more than a generic line.
 NOT_UNDERSTOOD_INTENTS = {"nlu_fallback", "affirm", "deny", "inform"}
@@ -84,9 +117,7 @@ class StepFormValidator(FormValidationAction, ABC):
             if value is None or validate is None:
                 results.setdefault(name, value)
                 continue
-            output = validate(value, dispatcher, tracker, domain)
-            if hasattr(output, "__await__"):
-                output = await output
+            output = await validate(value, dispatcher, tracker, domain)
             results.update(output)
             tracker.slots.update(output)
         return [SlotSet(name, value) for name, value in results.items()]
@@ -104,7 +135,7 @@ class StepFormValidator(FormValidationAction, ABC):
 
             if self.leaves_form(latest_intent(tracker), tracker):
                 return []
-            answered = resolve_confirmation(
+            answered = await resolve_confirmation(
                 dispatcher, tracker, requested, lambda *args: self.accept_reading(tracker, *args)
             )
             if answered is not None:
@@ -145,13 +176,12 @@ class StepFormValidator(FormValidationAction, ABC):
         if intent == "repeat":
             return [SlotSet(requested, None)]
         if intent == "no_code" and tracker.get_slot("code_path") == "new_code":
-            dispatcher.utter_message(text=NEW_CODE_IN_PROGRESS)
+            dispatcher.utter_message(response="utter_new_code_in_progress")
             return [SlotSet(requested, None)]
         if is_question(intent) and intent not in NOT_UNDERSTOOD_INTENTS:
             answer_question(dispatcher, intent, requested)
             return [SlotSet(requested, None)]
-        hint = self.not_understood(tracker, requested)
-        dispatcher.utter_message(text=hint)
+        dispatcher.utter_message(response=self.not_understood(tracker, requested))
         return [SlotSet(requested, None)] + self._count_failure(dispatcher, tracker)
 
     async def next_requested_slot(
@@ -164,7 +194,7 @@ class StepFormValidator(FormValidationAction, ABC):
         return await super().next_requested_slot(dispatcher, tracker, domain)
 
     # -- hooks -------------------------------------------------------------------------------
-    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+    async def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
         """The slots for `value`, read back and confirmed by the person at `field`."""
         return {field: value}
 
@@ -173,13 +203,14 @@ class StepFormValidator(FormValidationAction, ABC):
         return intent in LEAVE_FORM_INTENTS
 
     def not_understood(self, tracker: Tracker, requested: str) -> str:
-        return replies.NOT_UNDERSTOOD.get(requested, "Je n'ai pas compris votre réponse.")
+        """The response that says what the field `requested` expects."""
+        return NOT_UNDERSTOOD.get(requested, "utter_not_understood")
 
     def conversation_id(self, tracker: Tracker) -> str:
         return tracker.sender_id
 
-    def reveal(self, tracker: Tracker, value: str | None) -> str | None:
-        return runtime().reveal(value, self.conversation_id(tracker))
+    async def reveal(self, tracker: Tracker, value: str | None) -> str | None:
+        return await runtime().reveal(value, self.conversation_id(tracker))
 
     # -- failures ----------------------------------------------------------------------------
     def _failure_events(
@@ -201,7 +232,7 @@ class StepFormValidator(FormValidationAction, ABC):
     def _count_failure(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= MAX_FAILURES_BEFORE_ADVISOR:
-            dispatcher.utter_message(text=replies.ADVISOR_OFFER)
+            dispatcher.utter_message(response="utter_advisor_offer")
             failures = 0
         return [SlotSet("failed_attempts", failures)]
 
@@ -223,18 +254,20 @@ class StepFormValidator(FormValidationAction, ABC):
         named = entity_values(tracker, "field")
         for field in named:
             if field in self.verified_elsewhere:
-                dispatcher.utter_message(text=self.verified_elsewhere[field])
+                dispatcher.utter_message(response=self.verified_elsewhere[field])
                 return [SlotSet(requested, None)]
         own, filled = await self._own_fields(dispatcher, tracker, domain)
         targets = [f for f in named if f in own]
         if targets:
             return self._reask(dispatcher, targets[0])
         if not filled:
-            dispatcher.utter_message(text="Pas de souci, reprenons cette question.")
+            dispatcher.utter_message(response="utter_correct_this_question")
             return [SlotSet(requested, None)]
         if len(filled) == 1:
             return self._reask(dispatcher, filled[0])
-        dispatcher.utter_message(text=replies.which_field_question(filled))
+        dispatcher.utter_message(
+            response="utter_which_field", options=which_field_options(filled), asked=requested
+        )
         return [SlotSet("correction_pending", True), SlotSet(requested, None)]
 
     async def _resolve_correction(
@@ -253,13 +286,34 @@ class StepFormValidator(FormValidationAction, ABC):
             if field in filled:
                 choice = field
         if choice is None:
-            dispatcher.utter_message(text="Je continue sans rien changer.")
+            dispatcher.utter_message(response="utter_correction_dropped")
             return [SlotSet("correction_pending", False), SlotSet(requested, None)]
         return [SlotSet("correction_pending", False)] + self._reask(dispatcher, choice)
 
     def _reask(self, dispatcher: CollectingDispatcher, field: str) -> list[EventType]:
-        dispatcher.utter_message(text=f"D'accord, corrigeons {replies.FIELD_LABELS[field]}.")
+        dispatcher.utter_message(
+            response="utter_correcting", label=responses.text(FIELD_LABELS[field])
+        )
         return [SlotSet(field, None), SlotSet("requested_slot", field)]
+
+
+def attempts_left(count: int) -> str:
+    """ " Il vous reste 2 essais.", to end a message's sentence (hence the leading space); empty
+    when the backend did not say."""
+    if count <= 0:
+        return ""
+    name = "utter_attempts_left_one" if count == 1 else "utter_attempts_left_many"
+    return " " + responses.text(name, count=count)
+
+
+def which_field_options(fields: list[str]) -> str:
+    """ "1 pour le code provisoire ; 2 pour le numéro de sécurité sociale"."""
+    return " ; ".join(
+        responses.text(
+            "utter_which_field_option", number=number, label=responses.text(FIELD_LABELS[field])
+        )
+        for number, field in enumerate(fields, start=1)
+    )
 
 
 def literal_bool_answer(text: str) -> bool | None:

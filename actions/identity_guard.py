@@ -21,11 +21,11 @@ their own (fixed windows), each incremented with its expiry in one transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import redis
+import redis.asyncio
 
 from actions.backend_client import BackendError, CodeRequest, IdentityOk
 from actions.runtime import runtime
@@ -56,7 +56,7 @@ PRESSURE_KEY = "throttle:idcheck:pressure"
 
 
 class IdentityGuard:
-    def __init__(self, client: redis.Redis, limits: tuple[Limit, ...] = LIMITS) -> None:
+    def __init__(self, client: redis.asyncio.Redis, limits: tuple[Limit, ...] = LIMITS) -> None:
         self.redis = client
         self.limits = limits
 
@@ -68,18 +68,18 @@ class IdentityGuard:
         values = {"conversation": conversation_id, "caller": caller, "overall": "all"}
         return [(limit, values[limit.scope]) for limit in self.limits if values[limit.scope]]
 
-    def locked_for(self, conversation_id: str, caller: str) -> int | None:
+    async def locked_for(self, conversation_id: str, caller: str) -> int | None:
         """Seconds left while any of the scopes is locked, else None."""
         pipe = self.redis.pipeline()
         for limit, key in self._scoped(conversation_id, caller):
             pipe.ttl(self._keys(limit, key)[1])
-        left = [ttl for ttl in pipe.execute() if ttl and ttl > 0]
+        left = [ttl for ttl in await pipe.execute() if ttl and ttl > 0]
         return max(left) if left else None
 
-    def under_pressure(self) -> bool:
-        return bool(self.redis.exists(PRESSURE_KEY))
+    async def under_pressure(self) -> bool:
+        return bool(await self.redis.exists(PRESSURE_KEY))
 
-    def record_failure(self, conversation_id: str, caller: str) -> None:
+    async def record_failure(self, conversation_id: str, caller: str) -> None:
         scoped = self._scoped(conversation_id, caller)
         pipe = self.redis.pipeline()
         pipe.exists(PRESSURE_KEY)
@@ -87,7 +87,7 @@ class IdentityGuard:
             counter, _ = self._keys(limit, key)
             pipe.set(counter, 0, ex=limit.window, nx=True)  # a window opens with the first
             pipe.incr(counter)
-        results = pipe.execute()
+        results = await pipe.execute()
         pressure, counts = bool(results[0]), results[2::2]
         pipe = self.redis.pipeline()
         for (limit, key), count in zip(scoped, counts, strict=True):
@@ -103,7 +103,7 @@ class IdentityGuard:
             if count >= budget:
                 pipe.set(lock, b"1", ex=limit.lockout)
                 pipe.delete(counter)
-        pipe.execute()
+        await pipe.execute()
 
 
 def caller_of(events: list[dict[str, Any]]) -> str:
@@ -115,10 +115,10 @@ def caller_of(events: list[dict[str, Any]]) -> str:
     return ""
 
 
-def _guarded(
+async def _guarded(
     conversation_id: str,
     events: list[dict[str, Any]],
-    check: Callable[[], T],
+    check: Callable[[], Awaitable[T]],
     mismatch: str,
     locked: str,
 ) -> T:
@@ -126,22 +126,22 @@ def _guarded(
     `mismatch` refusal counts as a failure in every scope."""
     guard = IdentityGuard(runtime().redis)
     caller = caller_of(events)
-    retry_after = guard.locked_for(conversation_id, caller)
+    retry_after = await guard.locked_for(conversation_id, caller)
     if retry_after is not None:
         raise BackendError(423, locked, {"retry_after_seconds": retry_after})
     try:
-        return check()
+        return await check()
     except BackendError as error:
         if error.code == mismatch:
-            guard.record_failure(conversation_id, caller)
+            await guard.record_failure(conversation_id, caller)
         raise
 
 
-def guarded_identity_check(
+async def guarded_identity_check(
     conversation_id: str, events: list[dict[str, Any]], nir: str, code: str
 ) -> IdentityOk:
     """`BackendClient.check_identity`, refused (`identity_locked`) while a throttle is locked."""
-    return _guarded(
+    return await _guarded(
         conversation_id,
         events,
         lambda: runtime().backend.check_identity(nir, code),
@@ -150,12 +150,12 @@ def guarded_identity_check(
     )
 
 
-def guarded_code_request(
+async def guarded_code_request(
     conversation_id: str, events: list[dict[str, Any]], nir: str, *details: str
 ) -> CodeRequest:
     """Path B's identity check (`BackendClient.request_new_code` with birth date, card type and
     serial), under the same throttles: refused (`request_locked`) while one is locked."""
-    return _guarded(
+    return await _guarded(
         conversation_id,
         events,
         lambda: runtime().backend.request_new_code(nir, *details),

@@ -12,9 +12,19 @@ from rasa_sdk.types import DomainDict
 from actions.confirm_reading import ask_to_confirm
 from actions.form_base import latest_text
 from actions.runtime import runtime
-from bot import replies
 from bot.nir import check_nir, find_nir_spans, mask_nir
 from bot.vault import find_refs, ref_kind
+
+#: What is wrong with a NIR → the response.
+NIR_ERRORS = {
+    "empty": "utter_nir_empty",
+    "too_short": "utter_nir_too_short",
+    "too_long": "utter_nir_too_long",
+    "bad_format": "utter_nir_bad_format",
+    "bad_key": "utter_nir_bad_key",
+    "unsure": "utter_nir_unsure",
+    "several": "utter_nir_several",
+}
 
 
 def ref_of_kind(text: str, kind: str) -> str | None:
@@ -43,30 +53,30 @@ class NirField:
                 return {"nir": text}
         return {}
 
-    def validate_nir(
+    async def validate_nir(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         refs = find_refs(str(value))
         if len(refs) > 1:
-            real = " ou ".join(self.reveal(tracker, ref) or "" for ref in refs)
+            real = " ou ".join([await self.reveal(tracker, ref) or "" for ref in refs])
         else:
-            real = self.reveal(tracker, value)
+            real = await self.reveal(tracker, value)
         check = check_nir(real or "")
         if check.error in ("unsure", "several") and check.proposals:
             # several valid NIRs fit the words, or two were given: the person says which
-            return {"nir_masked": None} | ask_to_confirm(
+            return {"nir_masked": None} | await ask_to_confirm(
                 dispatcher, tracker, "nir", check.proposals, "nir", check.error == "several"
             )
         if check.error:
-            dispatcher.utter_message(text=replies.NIR_ERRORS[check.error])
+            dispatcher.utter_message(response=NIR_ERRORS[check.error])
             return {"nir": None, "nir_masked": None}
         if real != check.value:  # keep the NIR as read, not the words it was said in
-            value = runtime().vault.put("nir", check.value, self.conversation_id(tracker))
+            value = await runtime().vault.put("nir", check.value, self.conversation_id(tracker))
         return {"nir": value, "nir_masked": mask_nir(check.value)}
 
-    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+    async def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
         """A NIR read back and confirmed: kept in the vault, like any NIR."""
         if field != "nir":
-            return super().accept_reading(tracker, field, value)  # type: ignore[misc]
-        ref = runtime().vault.put("nir", value, tracker.sender_id)
+            return await super().accept_reading(tracker, field, value)  # type: ignore[misc]
+        ref = await runtime().vault.put("nir", value, tracker.sender_id)
         return {"nir": ref, "nir_masked": mask_nir(value)}

@@ -5,6 +5,11 @@ hence this small wrapper around `rasa_sdk.endpoint.create_app`. A middleware tim
 call, records what it set (`actions/metrics.py`) and binds the conversation id to the JSON log
 lines of that call.
 
+Every action is a coroutine awaited on the server's one event loop (rasa-sdk's own executor, not
+patched): what they wait on (the backend, Redis) is asynchronous (`actions/runtime.py`), so a
+conversation waiting on the backend holds no other. The runtime's connections open when the
+server starts and close when it stops.
+
 Only Rasa may call an action: every route but the three below needs `Authorization: Bearer
 <ACTION_SERVER_TOKEN>` (endpoints.yml sends it), else 401 before the body is read. An action
 call carries a tracker and runs backend calls with it, so anyone else reaching the port could
@@ -14,7 +19,6 @@ whether the server runs, nothing about a person.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import os
@@ -45,21 +49,27 @@ def carries_token(authorization: str, token: str) -> bool:
     return hmac.compare_digest(given.strip().encode(), token.encode())
 
 
-def main() -> None:
+def create_action_app(token: str):  # type: ignore[no-untyped-def]
+    """The Sanic app: rasa-sdk's, with the token check, the call log, `/healthz`, `/metrics`,
+    and the runtime opened on startup and closed on shutdown."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
     from rasa_sdk.endpoint import create_app
     from sanic.response import json as json_response
     from sanic.response import raw
 
     from actions.metrics import observe_action
-    from actions.runtime import runtime
-    from actions.threads import run_actions_in_threads
+    from actions.runtime import close_runtime, runtime, start_runtime
 
-    configure_logging("actions")
-    settings = load_settings()
-    token = action_server_token()
-    run_actions_in_threads()  # a slow backend call holds its own conversation only
     app = create_app("actions", cors_origins=None)
+
+    async def open_runtime(app, loop):  # type: ignore[no-untyped-def]
+        await start_runtime()
+
+    async def shut_runtime(app, loop):  # type: ignore[no-untyped-def]
+        await close_runtime()
+
+    app.register_listener(open_runtime, "before_server_start")
+    app.register_listener(shut_runtime, "after_server_stop")
 
     @app.middleware("request")
     async def require_token(request):  # type: ignore[no-untyped-def]
@@ -100,8 +110,7 @@ def main() -> None:
 
     async def healthz(request):  # type: ignore[no-untyped-def]
         """200 when Redis (the vault) and the backend answer."""
-        loop = asyncio.get_running_loop()
-        problems = await loop.run_in_executor(None, runtime().health_problems)
+        problems = await runtime().health_problems()
         if problems:
             return json_response({"status": "not ready", "problems": problems}, status=503)
         return json_response({"status": "ok"})
@@ -111,5 +120,12 @@ def main() -> None:
 
     app.add_route(healthz, "/healthz", methods=["GET"])
     app.add_route(metrics, "/metrics", methods=["GET"])
+    return app
+
+
+def main() -> None:
+    configure_logging("actions")
+    settings = load_settings()
+    app = create_action_app(action_server_token())
     host = os.environ.get("ACTION_BIND", "127.0.0.1")  # 0.0.0.0 in a container (deploy/)
     app.run(host=host, port=settings.action_port, workers=1, access_log=False)

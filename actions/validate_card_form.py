@@ -10,14 +10,32 @@ from rasa_sdk.types import DomainDict
 
 from actions.confirm_reading import ask_to_confirm
 from actions.form_base import StepFormValidator, entity_values, latest_text
-from bot import replies
 from bot.card import CARD_TYPES, check_serial, parse_card_type
 from bot.vault import find_refs
 
-ALREADY_VERIFIED = (
-    "Votre code provisoire et votre numéro de sécurité sociale ont déjà été vérifiés "
-    "ensemble : ils sont corrects."
-)
+ALREADY_VERIFIED = "utter_card_already_verified"
+
+#: What is wrong with a serial → the response; by card type when the length is wrong.
+SERIAL_ERRORS = {
+    "empty": "utter_serial_empty",
+    "not_digits": "utter_serial_not_digits",
+    "too_short": "utter_serial_too_short",
+    "too_long": "utter_serial_too_long",
+    "looks_like_nir": "utter_serial_looks_like_nir",
+    "unsure": "utter_serial_unsure",
+    "several": "utter_serial_several",
+}
+SERIAL_LENGTH_ERRORS = {
+    ("too_short", "with_photo"): "utter_serial_too_short_with_photo",
+    ("too_short", "without_photo"): "utter_serial_too_short_without_photo",
+    ("too_long", "with_photo"): "utter_serial_too_long_with_photo",
+    ("too_long", "without_photo"): "utter_serial_too_long_without_photo",
+}
+
+
+def serial_error(error: str, card_type: str | None) -> str:
+    """The response for `error`, with the card's length when its type is known."""
+    return SERIAL_LENGTH_ERRORS.get((error, card_type or ""), SERIAL_ERRORS[error])
 
 
 class ValidateCardForm(StepFormValidator):
@@ -59,27 +77,27 @@ class ValidateCardForm(StepFormValidator):
             return {"card_serial": text}
         return {}
 
-    def validate_card_type(
+    async def validate_card_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value in CARD_TYPES:
             return {"card_type": value}
         return {"card_type": None}
 
-    def validate_card_serial(
+    async def validate_card_serial(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         card_type = tracker.get_slot("card_type")
         if value == "looks_like_nir":
-            dispatcher.utter_message(text=replies.SERIAL_ERRORS["looks_like_nir"])
+            dispatcher.utter_message(response=SERIAL_ERRORS["looks_like_nir"])
             return {"card_serial": None}
         check = check_serial(str(value), card_type or "without_photo")
         if check.error in ("unsure", "several") and check.proposals:
             several = check.error == "several"
-            return ask_to_confirm(
+            return await ask_to_confirm(
                 dispatcher, tracker, "card_serial", check.proposals, "tok", several
             )
         if check.error:
-            dispatcher.utter_message(text=replies.serial_error(check.error, card_type))
+            dispatcher.utter_message(response=serial_error(check.error, card_type))
             return {"card_serial": None}
         return {"card_serial": check.value}

@@ -7,8 +7,8 @@ code there (e-mail or SMS), and only once it is typed back does the backend get 
 
 A new e-mail address that is not certain (dictated, spelled, or with a space bridged inside it:
 `bot/dictated_email.py`) is spelled back and confirmed with OUI before it is used; NON asks for
-it again. The address being confirmed is read back from the assistant's own question in the
-tracker's events, so this needs no slot of its own (no domain change, no retraining).
+it again. The address being confirmed is read back from the values of the assistant's own
+question (`utter_confirm_email`) in the tracker's events, so this needs no slot of its own.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.confirm_reading import ask_to_confirm
+from actions.confirm_reading import ask_to_confirm, pending_question
 from actions.form_base import (
     VERIFIED_BEFORE_DECISION,
     StepFormValidator,
@@ -28,7 +28,6 @@ from actions.form_base import (
     latest_text,
     literal_bool_answer,
 )
-from bot import replies
 from bot.contact_details import national_pairs, parse_mobile
 from bot.dictated_email import read_email, spell_email
 from bot.french_numbers import strip_accents
@@ -37,19 +36,24 @@ EMAIL_WORDS = re.compile(r"\b(e-?mail|mail|courriel|adresse|arobase)\b|@")
 MOBILE_WORDS = re.compile(r"\b(mobile|portable|telephone|tel|numero|sms|06|07)\b")
 CHANGE_FIELDS = ("email", "mobile")
 
-CONFIRM_EMAIL = (
-    "Je lis l'adresse {address} ; lettre par lettre : {spelled}. Si c'est bien la vôtre, "
-    "répondez OUI. Sinon, écrivez-la à nouveau, sans espace."
-)
-_CONFIRM_EMAIL_RE = re.compile(r"Je lis l'adresse (\S+@\S+) ; lettre par lettre")
-EMAIL_NO_ENDING = (
-    "Il manque la fin de l'adresse après le nom du service, par exemple « .fr » ou « .com ». "
-    "Écrivez-la en entier, par exemple jean.dupont@exemple.fr."
-)
-EMAIL_NOT_CONFIRMED = (
-    "D'accord, je ne garde pas cette adresse. Écrivez-la en un seul mot, sans espace, avec @ et "
-    "les points, par exemple jean.dupont@exemple.fr."
-)
+#: The question that spells an uncertain address back (its values carry the address).
+CONFIRM_EMAIL = "utter_confirm_email"
+#: What is wrong with a new mobile / e-mail → the response.
+MOBILE_ERRORS = {
+    "empty": "utter_mobile_empty",
+    "not_a_phone": "utter_mobile_not_a_phone",
+    "too_short": "utter_mobile_too_short",
+    "too_long": "utter_mobile_too_long",
+    "not_mobile": "utter_mobile_not_mobile",
+    "ambiguous": "utter_mobile_ambiguous",
+    "unsure": "utter_mobile_unsure",
+}
+EMAIL_ERRORS = {
+    "empty": "utter_email_empty",
+    "invalid": "utter_email_invalid",
+    "ambiguous": "utter_email_ambiguous",
+    "no_ending": "utter_email_no_ending",
+}
 
 
 def _detect_change(text: str) -> str | None:
@@ -73,17 +77,8 @@ def pending_email(tracker: Tracker) -> str | None:
     """The address the assistant spelled back and asked to confirm in its last turn, if any."""
     if tracker.get_slot("contact_change") != "email":
         return None
-    seen_latest_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest_message:
-                return None
-            seen_latest_message = True
-        elif event.get("event") == "bot" and seen_latest_message:
-            match = _CONFIRM_EMAIL_RE.search(event.get("text") or "")
-            if match:
-                return match.group(1)
-    return None
+    question = pending_question(tracker, (CONFIRM_EMAIL,)) or {}
+    return str(question["address"]) if question.get("address") else None
 
 
 def _change_slots(field: str, text: str) -> dict[str, Any]:
@@ -158,31 +153,31 @@ class ValidateContactForm(StepFormValidator):
             return {"new_contact": text}
         return {}
 
-    def validate_new_contact(
+    async def validate_new_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         field = tracker.get_slot("contact_change")
         if field == "email":
             return self._validate_new_email(str(value), dispatcher, tracker)
         check = parse_mobile(str(value))
-        errors = replies.MOBILE_ERRORS
         if check.error in ("unsure", "ambiguous") and check.proposals:
             # several valid mobiles fit the words, or two were given: the person says
             shown = [national_pairs(proposal) for proposal in check.proposals]
             several = check.error == "ambiguous"
-            return ask_to_confirm(dispatcher, tracker, "new_contact", shown, "tok", several)
+            return await ask_to_confirm(dispatcher, tracker, "new_contact", shown, "tok", several)
         if check.value is None:
-            dispatcher.utter_message(text=errors.get(check.error or "", errors["empty"]))
+            error = MOBILE_ERRORS.get(check.error or "", MOBILE_ERRORS["empty"])
+            dispatcher.utter_message(response=error)
             return {"new_contact": None}
         return {"new_contact": check.value}
 
-    def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
+    async def accept_reading(self, tracker: Tracker, field: str, value: str) -> dict[str, Any]:
         """A mobile read back ("06 30 85 12 34") and confirmed: stored as E.164."""
         if field == "new_contact":
             return {"new_contact": parse_mobile(value).value}
-        return super().accept_reading(tracker, field, value)
+        return await super().accept_reading(tracker, field, value)
 
-    def validate_contact_change(
+    async def validate_contact_change(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"contact_change": value if value in CHANGE_FIELDS else None}
@@ -200,16 +195,16 @@ class ValidateContactForm(StepFormValidator):
             if answer is True:
                 return {"new_contact": pending}
             if answer is False:
-                dispatcher.utter_message(text=EMAIL_NOT_CONFIRMED)
+                dispatcher.utter_message(response="utter_email_not_confirmed")
                 return {"new_contact": None}
         reading = read_email(text)
         if reading.address is None:
-            errors = {**replies.EMAIL_ERRORS, "no_ending": EMAIL_NO_ENDING}
-            dispatcher.utter_message(text=errors.get(reading.error or "", errors["empty"]))
+            error = EMAIL_ERRORS.get(reading.error or "", EMAIL_ERRORS["empty"])
+            dispatcher.utter_message(response=error)
             return {"new_contact": None}
         if reading.certain:
             return {"new_contact": reading.address}
         dispatcher.utter_message(
-            text=CONFIRM_EMAIL.format(address=reading.address, spelled=spell_email(reading.address))
+            response=CONFIRM_EMAIL, address=reading.address, spelled=spell_email(reading.address)
         )
         return {"new_contact": None}

@@ -29,8 +29,11 @@ from actions.form_base import (
     literal_bool_answer,
 )
 from actions.runtime import runtime
-from bot import replies
 from bot.credentials import (
+    IDENTIFIER_RULES,
+    IDENTIFIER_RULES_FR,
+    PASSWORD_RULES,
+    PASSWORD_RULES_FR,
     find_identifier,
     identifier_problems,
     password_problems,
@@ -38,25 +41,24 @@ from bot.credentials import (
 )
 from bot.redaction import is_control_phrase
 
-UNAVAILABLE = (
-    "Le service est momentanément indisponible. Réessayez dans quelques minutes en écrivant "
-    "votre identifiant à nouveau, ou écrivez CONSEILLER."
-)
 #: The slot value, inside one action run only, of a message that held a password and no
 #: identifier: `validate_identifier` answers it and empties the slot.
 NO_IDENTIFIER = ""
-PASSWORD_NOT_IDENTIFIER = (
-    "Ce que vous avez écrit ressemble à un mot de passe : je ne l'ai pas pris comme identifiant, "
-    "et je ne le répète pas. L'identifiant s'écrit en minuscules, sans majuscule ni signe autre "
-    "que le point, le tiret ou le tiret bas. Le mot de passe vous sera demandé juste après."
-)
-PASSWORD_NOT_KEPT = (
-    "Je n'ai pas gardé le mot de passe écrit dans ce message : écrivez-le seul quand je vous le "
-    "demande, juste après."
-)
 
 
 _IDENTIFIER_LIKE = re.compile(r"\S*[0-9._-]\S*|\S{8,}")
+
+
+def identifier_refused(rule_codes: list[str]) -> dict[str, Any]:
+    """ "Cet identifiant ne convient pas : au moins 8 caractères, aucune lettre majuscule.": one
+    message, whatever the number of rules (each SMS segment costs)."""
+    rules = ", ".join(IDENTIFIER_RULES_FR[code] for code in rule_codes if code in IDENTIFIER_RULES)
+    return {"response": "utter_identifier_refused", "rules": rules}
+
+
+def password_refused(rule_codes: list[str]) -> dict[str, Any]:
+    rules = ", ".join(PASSWORD_RULES_FR[code] for code in rule_codes if code in PASSWORD_RULES)
+    return {"response": "utter_password_refused", "rules": rules}
 
 
 class ValidateCredentialsForm(StepFormValidator):
@@ -87,44 +89,42 @@ class ValidateCredentialsForm(StepFormValidator):
             return {"identifier": NO_IDENTIFIER}
         return {}
 
-    def validate_identifier(
+    async def validate_identifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         identifier = str(value)
         password_given = find_identifier(latest_text(tracker)).password_given
         if identifier == NO_IDENTIFIER:
-            dispatcher.utter_message(text=PASSWORD_NOT_IDENTIFIER)
+            dispatcher.utter_message(response="utter_password_not_identifier")
             return {"identifier": None, "identifier_suggestion": None}
         if password_given:
-            dispatcher.utter_message(text=PASSWORD_NOT_KEPT)
+            dispatcher.utter_message(response="utter_password_not_kept")
         problems = identifier_problems(identifier)
         if problems:
             suggestion = suggest_identifier(identifier)
             if suggestion:
                 dispatcher.utter_message(
-                    text=f'Les majuscules ne sont pas acceptées. Voulez-vous "{suggestion}" ? '
-                    "Répondez OUI, ou écrivez un autre identifiant."
+                    response="utter_identifier_lowercase", suggestion=suggestion
                 )
                 return {"identifier": None, "identifier_suggestion": suggestion}
-            dispatcher.utter_message(text=replies.identifier_refused(problems))
+            dispatcher.utter_message(**identifier_refused(problems))
             return {"identifier": None, "identifier_suggestion": None}
-        activation_id = self.reveal(tracker, tracker.get_slot("activation_ref"))
+        activation_id = await self.reveal(tracker, tracker.get_slot("activation_ref"))
         try:
-            runtime().backend.check_identifier(activation_id or "", identifier)
+            await runtime().backend.check_identifier(activation_id or "", identifier)
         except BackendError as error:
             if error.code == "identifier_taken":
                 dispatcher.utter_message(
-                    text=f'L\'identifiant "{identifier}" est déjà pris. Choisissez-en un autre, '
-                    "par exemple en ajoutant des chiffres."
+                    response="utter_identifier_taken_named", identifier=identifier
                 )
                 return {"identifier": None, "identifier_suggestion": None}
             if error.code == "identifier_invalid":
                 rules = error.details.get("rules") or []
-                dispatcher.utter_message(text=replies.identifier_refused(rules))
+                dispatcher.utter_message(**identifier_refused(rules))
                 return {"identifier": None, "identifier_suggestion": None}
             # Session problems are handled when the account is created; keep the identifier.
         except BackendUnavailable:
-            dispatcher.utter_message(text=UNAVAILABLE)
+            dispatcher.utter_message(response="utter_credentials_unavailable")
             return {"identifier": None}
         return {"identifier": identifier, "identifier_suggestion": None}
 
@@ -136,18 +136,16 @@ class ValidateCredentialsForm(StepFormValidator):
         text = latest_text(tracker).strip()
         return {"password": text} if text and not is_control_phrase(text) else {}
 
-    def validate_password(
+    async def validate_password(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        password = self.reveal(tracker, value)
+        password = await self.reveal(tracker, value)
         if password is None:
-            dispatcher.utter_message(
-                text="Je n'ai pas pu lire ce mot de passe. Écrivez-le à nouveau."
-            )
+            dispatcher.utter_message(response="utter_password_unreadable")
             return {"password": None}
         problems = password_problems(password, tracker.get_slot("identifier"))
         if problems:
-            dispatcher.utter_message(text=replies.password_refused(problems))
+            dispatcher.utter_message(**password_refused(problems))
             return {"password": None}
         return {"password": value}
 
@@ -159,15 +157,12 @@ class ValidateCredentialsForm(StepFormValidator):
         text = latest_text(tracker).strip()
         return {"password_confirmation": text} if text and not is_control_phrase(text) else {}
 
-    def validate_password_confirmation(
+    async def validate_password_confirmation(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        first = self.reveal(tracker, tracker.get_slot("password")) or ""
-        second = self.reveal(tracker, value) or ""
+        first = await self.reveal(tracker, tracker.get_slot("password")) or ""
+        second = await self.reveal(tracker, value) or ""
         if first and hmac.compare_digest(first.encode(), second.encode()):
             return {"password_confirmation": value}
-        dispatcher.utter_message(
-            text="Les deux mots de passe ne sont pas identiques. Reprenons : choisissez votre mot "
-            "de passe."
-        )
+        dispatcher.utter_message(response="utter_passwords_differ")
         return {"password": None, "password_confirmation": None, "requested_slot": "password"}

@@ -75,28 +75,23 @@ class ValidateDecisionForm(StepFormValidator):
         answer = as_bool_answer(tracker)
         return {} if answer is None else {"oppose_confirmed": answer}
 
-    def validate_decision(
+    async def validate_decision(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return {"decision": value if value in ("activate", "oppose") else None}
 
-    def validate_consent(
+    async def validate_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is True:
             return {"consent": True}
-        dispatcher.utter_message(
-            text="Sans votre accord, Mon espace santé ne peut pas être activé. "
-            "Vous pouvez choisir à nouveau."
-        )
+        dispatcher.utter_message(response="utter_consent_refused")
         return {"consent": None, "decision": None, "requested_slot": "decision"}
 
-    def validate_oppose_confirmed(
+    async def validate_oppose_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is True:
             return {"oppose_confirmed": True}
-        dispatcher.utter_message(
-            text="Bien, l'opposition n'est pas enregistrée. Choisissez à nouveau."
-        )
+        dispatcher.utter_message(response="utter_opposition_cancelled")
         return {"oppose_confirmed": None, "decision": None, "requested_slot": "decision"}

@@ -15,9 +15,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.form_base import StepFormValidator, latest_intent, latest_text
 from actions.nir_field import NirField, ref_of_kind
-from bot import replies
 from bot.provisional_code import check_code, find_code_spans
 
+#: What is wrong with a provisional code → the response ("bad_characters" names them).
+CODE_ERRORS = {
+    "empty": "utter_code_empty",
+    "too_short": "utter_code_too_short",
+    "too_long": "utter_code_too_long",
+    "bad_characters": "utter_code_bad_character",
+}
 CODE_ATTEMPT = re.compile(r"[A-Za-z0-9]+(?:[\s.\-]+[A-Za-z0-9]+){0,3}")
 
 
@@ -62,12 +68,16 @@ class ValidateIdentityForm(NirField, StepFormValidator):
             return {"provisional_code": text.strip()}
         return {}
 
-    def validate_provisional_code(
+    async def validate_provisional_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        real = self.reveal(tracker, value)
+        real = await self.reveal(tracker, value)
         check = check_code(real or "")
         if check.error:
-            dispatcher.utter_message(text=replies.code_error(check.error, check.bad_chars))
+            if check.error == "bad_characters" and check.bad_chars:
+                chars = ", ".join(f"« {c} »" for c in check.bad_chars)
+                dispatcher.utter_message(response="utter_code_bad_characters", chars=chars)
+            else:
+                dispatcher.utter_message(response=CODE_ERRORS[check.error])
             return {"provisional_code": None}
         return {"provisional_code": value}

@@ -15,9 +15,17 @@ from rasa_sdk.types import DomainDict
 
 from actions.form_base import StepFormValidator, latest_intent, latest_text
 from actions.nir_field import NirField, ref_of_kind
-from bot import replies
 from bot.birth_date import format_birth_date, parse_birth_date
 
+#: What is wrong with a date of birth → the response.
+BIRTH_DATE_ERRORS = {
+    "empty": "utter_not_understood_birth_date",
+    "not_a_date": "utter_birth_date_not_a_date",
+    "incomplete": "utter_birth_date_incomplete",
+    "ambiguous": "utter_birth_date_ambiguous",
+    "in_future": "utter_birth_date_in_future",
+    "too_old": "utter_birth_date_too_old",
+}
 DATE_HINT = re.compile(
     r"[0-9]|janv|f[eé]v|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[eé]c", re.I
 )
@@ -46,14 +54,16 @@ class ValidateNewCodeForm(NirField, StepFormValidator):
             return {}  # a question or a word that works at any step, not a date
         return {"birth_date": text}
 
-    def validate_birth_date(
+    async def validate_birth_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
             return {"birth_date": value}  # already checked (e.g. set by a story)
         check = parse_birth_date(str(value))
         if check.value is None:
-            dispatcher.utter_message(text=replies.BIRTH_DATE_ERRORS[check.error or "not_a_date"])
+            dispatcher.utter_message(response=BIRTH_DATE_ERRORS[check.error or "not_a_date"])
             return {"birth_date": None}
-        dispatcher.utter_message(text=f"Date de naissance : {format_birth_date(check.value)}.")
+        dispatcher.utter_message(
+            response="utter_birth_date_read", shown=format_birth_date(check.value)
+        )
         return {"birth_date": check.value.isoformat()}

@@ -17,11 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import metrics
-from actions.form_base import StepFormValidator, latest_intent, latest_text
+from actions.form_base import StepFormValidator, attempts_left, latest_intent, latest_text
 from actions.nir_field import ref_of_kind
 from actions.one_time_code_delivery import send_one_time_code
 from actions.runtime import runtime
-from bot import replies
 from bot.french_numbers import strip_accents
 
 RESEND = re.compile(r"\b(r?envoi|renvoy|re-?envoy|nouveau code|autre code|un code svp)", re.I)
@@ -42,13 +41,14 @@ class ValidateOtpForm(StepFormValidator):
         if tracker.get_slot("requested_slot") == "otp_code" and not self._typed_code(tracker):
             text = strip_accents(latest_text(tracker).lower())
             if RESEND.search(text):
-                return self._resend(dispatcher, tracker)
+                return await self._resend(dispatcher, tracker)
             if NOT_RECEIVED.search(text) or latest_intent(tracker) == "no_code":
+                by_email = tracker.get_slot("otp_channel") == "email"
                 dispatcher.utter_message(
-                    text=replies.one_time_code_not_received(
-                        tracker.get_slot("otp_channel") or "sms",
-                        tracker.get_slot("otp_masked") or "",
-                    )
+                    response="utter_otp_not_received_email"
+                    if by_email
+                    else "utter_otp_not_received_sms",
+                    otp_masked=tracker.get_slot("otp_masked") or "",
                 )
                 return [SlotSet("otp_code", None)]
         return await super().run(dispatcher, tracker, domain)
@@ -75,49 +75,54 @@ class ValidateOtpForm(StepFormValidator):
             return {"otp_code": "malformed"}
         return {}
 
-    def validate_otp_code(
+    async def validate_otp_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value in OUTCOME_SLOTS:
             return {"otp_code": value}
         if value == "malformed":
-            dispatcher.utter_message(text="Le code a 6 chiffres exactement. Vérifiez-le.")
+            dispatcher.utter_message(response="utter_otp_malformed")
             return {"otp_code": None}
         purpose = tracker.get_slot("otp_purpose") or ""
         conversation_id = self.conversation_id(tracker)
-        typed = self.reveal(tracker, value) or ""
+        typed = await self.reveal(tracker, value) or ""
         if value != typed:
-            runtime().vault.delete(value)  # a one-time code is not kept, right or wrong
-        result = runtime().codes.verify(purpose, conversation_id, typed)
+            await runtime().vault.delete(value)  # a one-time code is not kept, right or wrong
+        result = await runtime().codes.verify(purpose, conversation_id, typed)
         if result.ok:
             return {"otp_code": "verified"}
         metrics.code_failed(purpose, result.outcome)
         if result.outcome == "locked":
-            dispatcher.utter_message(text=replies.ONE_TIME_CODE_LOCKED)
+            dispatcher.utter_message(response="utter_otp_locked", handoff_reason="otp_locked")
             return {"otp_code": "locked", "handoff_reason": "otp_locked"}
         if result.outcome == "wrong":
-            dispatcher.utter_message(text=replies.wrong_one_time_code(result.tries_left or 0))
+            dispatcher.utter_message(
+                response="utter_otp_wrong", attempts=attempts_left(result.tries_left or 0)
+            )
         elif result.outcome == "expired":
-            dispatcher.utter_message(text=replies.ONE_TIME_CODE_EXPIRED)
+            dispatcher.utter_message(response="utter_otp_expired")
         elif result.outcome == "malformed":
-            dispatcher.utter_message(text="Le code a 6 chiffres exactement. Vérifiez-le.")
+            dispatcher.utter_message(response="utter_otp_malformed")
         else:
-            dispatcher.utter_message(text=replies.ONE_TIME_CODE_UNKNOWN)
+            dispatcher.utter_message(response="utter_otp_unknown")
         return {"otp_code": None}
 
-    def _resend(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    async def _resend(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         purpose = tracker.get_slot("otp_purpose") or ""
-        destination = self.reveal(tracker, tracker.get_slot("otp_destination"))
+        destination = await self.reveal(tracker, tracker.get_slot("otp_destination"))
         if not purpose or not destination:
-            dispatcher.utter_message(text=replies.ADVISOR_OFFER)
+            dispatcher.utter_message(response="utter_advisor_offer")
             return [SlotSet("otp_code", None)]
-        nir = self.reveal(tracker, tracker.get_slot("nir"))
-        delivery = send_one_time_code(purpose, self.conversation_id(tracker), destination, nir)
+        nir = await self.reveal(tracker, tracker.get_slot("nir"))
+        delivery = await send_one_time_code(
+            purpose, self.conversation_id(tracker), destination, nir
+        )
         if delivery.locked:
-            dispatcher.utter_message(text=delivery.problem)
+            dispatcher.utter_message(**delivery.say())
             return [SlotSet("otp_code", "locked"), SlotSet("handoff_reason", "otp_locked")]
         if not delivery.sent:
-            dispatcher.utter_message(text=delivery.problem)
+            dispatcher.utter_message(**delivery.say())
             return [SlotSet("otp_code", None)]
-        dispatcher.utter_message(text=replies.one_time_code_resent(delivery.sends_left))
+        last = delivery.sends_left <= 1
+        dispatcher.utter_message(response="utter_otp_resent_last" if last else "utter_otp_resent")
         return [SlotSet("otp_code", None)]

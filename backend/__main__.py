@@ -7,15 +7,16 @@ Werkzeug's own access log is silenced because it prints raw paths, and paths car
 
 from __future__ import annotations
 
-import logging
 import os
 
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from backend.app import create_app
+from backend.logs import configure_logging, get_logger
 from bot.settings import load_settings
 
 DEFAULT_HOST = "127.0.0.1"
+log = get_logger("backend")
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -26,15 +27,13 @@ class QuietRequestHandler(WSGIRequestHandler):
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = load_settings()
     app = create_app(settings)
     host = os.environ.get("BACKEND_BIND") or DEFAULT_HOST
-    logging.getLogger("backend").info("backend on http://%s:%d", host, settings.backend_port)
+    log.info("serving", url=f"http://{host}:{settings.backend_port}")
     if not app.extensions["backend"].config.service_token:
-        logging.getLogger("backend").warning(
-            "BACKEND_SERVICE_TOKEN is not set: the activation routes refuse every call"
-        )
+        log.warning("service_token.unset", effect="the activation routes refuse every call")
     run_simple(
         host,
         settings.backend_port,

@@ -7,7 +7,6 @@ changed, and credentials need an "activate" decision.
 from __future__ import annotations
 
 import hmac
-import logging
 from typing import Any
 
 from flask import Blueprint, jsonify
@@ -15,20 +14,16 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend import schemas
 from backend.auth import require_service_token
 from backend.contact import ContactError, normalize_email, normalize_mobile
 from backend.context import backend, db
 from backend.errors import ApiError
 from backend.hashing import same_hash
+from backend.logs import get_logger
 from backend.models import Activation, Insured
-from backend.payload import (
-    SPOKEN_MAX_LENGTH,
-    choice_field,
-    flag,
-    json_object,
-    raw_text_field,
-    text_field,
-)
+from backend.openapi import operation
+from backend.payload import read_body
 from backend.people import (
     ACTIVATED,
     CLOSED,
@@ -43,14 +38,35 @@ from backend.throttle import CARD_CHECKS
 from bot.credentials import identifier_problems, password_problems, suggest_identifier
 from bot.masking import mask_email, mask_mobile
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("activation", __name__, url_prefix="/v1/activations/<activation_id>")
 blueprint.before_request(require_service_token)  # backend/auth.py
 
-DECISIONS = ("activate", "oppose")
 CONSENTS = ("accept_cgu", "accept_privacy")
-PASSWORD_MAX_LENGTH = 256
+
+
+ACTIVATION_PARAMETER = {"activation_id": "returned by POST /v1/identity-checks"}
+ACTIVATION_STATE = "space_closed, already_activated"
+CARD_FIRST = f"card_not_verified, {ACTIVATION_STATE}"
+
+
+def activation_operation(
+    summary: str,
+    ok: dict[int, tuple[Any, str]],
+    errors: dict[int, str],
+    body: type[schemas.RequestBody] | None = None,
+) -> Any:
+    """`operation` with what every activation route shares: its id, token and lookup errors."""
+    return operation(
+        summary,
+        tag="activation",
+        ok=ok,
+        errors={404: "activation_not_found", 410: "activation_expired", **errors},
+        body=body,
+        security="serviceToken",
+        parameters=ACTIVATION_PARAMETER,
+    )
 
 
 def load_activation(token: str) -> tuple[Activation, Insured]:
@@ -78,42 +94,30 @@ def require_card(activation: Activation) -> None:
         raise ApiError(409, "card_not_verified", "the carte Vitale has not been verified yet")
 
 
-def card_locked(retry_after: int) -> ApiError:
-    return ApiError(
-        423,
-        "card_locked",
-        "too many wrong card serial numbers",
-        {"retry_after_seconds": retry_after},
-        {"Retry-After": str(retry_after)},
-    )
-
-
 @blueprint.post("/card")
+@activation_operation(
+    "Step 3: carte Vitale type and serial number",
+    ok={200: (schemas.CardVerified, "verified")},
+    errors={
+        409: ACTIVATION_STATE,
+        422: "card_mismatch (details.attempts_left)",
+        423: CARD_CHECKS.lock_description(),
+    },
+    body=schemas.Card,
+)
 def verify_card(activation_id: str) -> ResponseReturnValue:
-    body = json_object()
     activation, person = load_activation(activation_id)
     app, session = backend(), db()
     now = app.now()
-    card_type = parse_card_type(text_field(body, "card_type"))
-    serial = parse_card_serial(
-        text_field(body, "card_serial", max_length=SPOKEN_MAX_LENGTH), card_type
-    )
+    body = read_body(schemas.Card)
+    card_type = parse_card_type(body.card_type)
+    serial = parse_card_serial(body.card_serial, card_type)
 
-    retry_after = CARD_CHECKS.locked_for(session, person.nir_hash, now)
-    if retry_after is not None:
-        raise card_locked(retry_after)
+    CARD_CHECKS.ensure_open(session, person.nir_hash, now)
     type_ok = hmac.compare_digest(card_type.encode(), person.card_type.encode())
     serial_ok = same_hash(person.card_serial_hash, app.hasher.card_serial(serial))
     if not (type_ok and serial_ok):
-        attempts_left = CARD_CHECKS.record_failure(session, person.nir_hash, now)
-        session.commit()
-        logger.info("card check refused: %s (attempts left: %d)", person.nir_masked, attempts_left)
-        raise ApiError(
-            422,
-            "card_mismatch",
-            "card type or serial number does not match",
-            {"attempts_left": attempts_left},
-        )
+        raise CARD_CHECKS.refuse(session, person.nir_hash, now)
     CARD_CHECKS.reset(session, person.nir_hash)
     activation.card_verified = True
     session.commit()
@@ -121,18 +125,24 @@ def verify_card(activation_id: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/decision")
+@activation_operation(
+    "Step 4: activate (both consents) or oppose (at once, reversible)",
+    ok={200: (schemas.DecisionResult, "decision recorded")},
+    errors={409: CARD_FIRST, 422: "consent_required (details.missing)"},
+    body=schemas.Decision,
+)
 def decide(activation_id: str) -> ResponseReturnValue:
     """Activate (needs both consents; the account exists once credentials are chosen) or oppose.
 
     Opposing takes effect at once and stays reversible: the provisional code remains valid, so a
     later identity check followed by "activate" and credentials activates the space.
     """
-    body = json_object()
     activation, person = load_activation(activation_id)
     require_card(activation)
-    decision = choice_field(body, "decision", DECISIONS)
+    body = read_body(schemas.Decision)
+    decision = body.decision
     if decision == "activate":
-        missing = [name for name in CONSENTS if not flag(body, name)]
+        missing = [name for name in CONSENTS if getattr(body, name) is not True]
         if missing:
             raise ApiError(
                 422,
@@ -145,7 +155,7 @@ def decide(activation_id: str) -> ResponseReturnValue:
         person.opposed_at = backend().now()
         person.auto_created = False
         person.activated_at = None
-        logger.info("opposition recorded: %s", person.nir_masked)
+        log.info("opposition.recorded", nir_masked=person.nir_masked)
     activation.decision = decision
     db().commit()
     return jsonify(status=person.status, decision=decision)
@@ -161,6 +171,11 @@ def masked_contact(person: Insured) -> dict[str, Any]:
 
 
 @blueprint.get("/contact")
+@activation_operation(
+    "Step 5: contact details on file, masked",
+    ok={200: (schemas.Contact, "masked contact")},
+    errors={409: CARD_FIRST},
+)
 def read_contact(activation_id: str) -> ResponseReturnValue:
     activation, person = load_activation(activation_id)
     require_card(activation)
@@ -168,13 +183,17 @@ def read_contact(activation_id: str) -> ResponseReturnValue:
 
 
 @blueprint.put("/contact")
+@activation_operation(
+    "Step 5: change the e-mail and/or mobile (absent or null fields stay as they are)",
+    ok={200: (schemas.Contact, "updated, masked")},
+    errors={409: CARD_FIRST, 422: "invalid_email, invalid_mobile"},
+    body=schemas.ContactUpdate,
+)
 def update_contact(activation_id: str) -> ResponseReturnValue:
-    """Replaces the e-mail and/or mobile given; absent or null fields stay as they are."""
-    body = json_object()
     activation, person = load_activation(activation_id)
     require_card(activation)
-    email = text_field(body, "email", required=False, max_length=254)
-    mobile = text_field(body, "mobile", required=False, max_length=40)
+    body = read_body(schemas.ContactUpdate)
+    email, mobile = body.email, body.mobile
     try:
         new_email = normalize_email(email) if email is not None else person.email
     except ContactError:
@@ -212,24 +231,40 @@ def identifier_taken() -> ApiError:
 
 
 @blueprint.post("/identifier-check")
+@activation_operation(
+    "Step 6: is this identifier valid and free?",
+    ok={200: (schemas.Available, "available")},
+    errors={
+        409: f"identifier_taken, {CARD_FIRST}",
+        422: "identifier_invalid (details.rules, details.suggestion)",
+    },
+    body=schemas.IdentifierCheck,
+)
 def identifier_check(activation_id: str) -> ResponseReturnValue:
-    body = json_object()
     activation, person = load_activation(activation_id)
     require_card(activation)
-    identifier = text_field(body, "identifier", max_length=64) or ""
+    identifier = read_body(schemas.IdentifierCheck).identifier
     check_identifier(identifier, person)
     return jsonify(available=True)
 
 
 @blueprint.post("/credentials")
+@activation_operation(
+    "Step 6: choose identifier and password; the space is activated",
+    ok={201: (schemas.Activated, "activated")},
+    errors={
+        409: f"identifier_taken, decision_missing, {CARD_FIRST}",
+        422: "identifier_invalid (details.rules), password_weak (details.rules)",
+    },
+    body=schemas.Credentials,
+)
 def set_credentials(activation_id: str) -> ResponseReturnValue:
-    body = json_object()
     activation, person = load_activation(activation_id)
     require_card(activation)
     if activation.decision != "activate":
         raise ApiError(409, "decision_missing", "the person has not chosen to activate")
-    identifier = text_field(body, "identifier", max_length=64) or ""
-    password = raw_text_field(body, "password", max_length=PASSWORD_MAX_LENGTH)
+    body = read_body(schemas.Credentials)
+    identifier, password = body.identifier, body.password
     check_identifier(identifier, person)
     problems = password_problems(password, identifier)
     if problems:
@@ -247,5 +282,5 @@ def set_credentials(activation_id: str) -> ResponseReturnValue:
     except IntegrityError:  # the same identifier chosen concurrently
         session.rollback()
         raise identifier_taken() from None
-    logger.info("space activated: %s", person.nir_masked)
+    log.info("space.activated", nir_masked=person.nir_masked)
     return jsonify(status=person.status, identifier=person.identifier), 201

@@ -1,8 +1,7 @@
-"""The app factory: settings in, a ready Flask app out (tables created when the DB answers)."""
+"""The app factory: settings in, a ready Flask app out (database migrated when it answers)."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -10,18 +9,20 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from backend import activation, admin, codes, identity, login
+from backend import activation, admin, codes, identity, login, schemas
 from backend.config import backend_config
 from backend.context import EXTENSION_KEY, Backend, backend, close_db
 from backend.errors import database_unavailable, register_error_handlers
 from backend.hashing import Hasher, Passwords
-from backend.openapi import openapi_document
+from backend.logs import get_logger
+from backend.openapi import openapi_document, operation
+from backend.seed import seed_command
 from backend.store import Store
 from backend.timeutil import Clock, utc_now
 from bot.settings import Settings, load_settings
 
-logger = logging.getLogger(__name__)
-access_logger = logging.getLogger("backend.access")
+log = get_logger(__name__)
+access_log = get_logger("backend.access")
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -60,7 +61,7 @@ def create_app(
     config = backend_config(settings, pepper, service_token)
     store = Store(config.database_url)
     if not store.ensure_schema():
-        logger.warning("database not reachable yet; tables will be created on first use")
+        log.warning("database.unreachable", then="migrated on first use")
 
     app = Flask("backend")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -78,16 +79,20 @@ def create_app(
     for module in (admin, identity, activation, codes, login):
         app.register_blueprint(module.blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)
-    app.add_url_rule("/openapi.json", "openapi", openapi)
+    # Not "openapi…": spectree leaves endpoints of that name out of the document.
+    app.add_url_rule("/openapi.json", "api_document", api_document)
     app.before_request(start_timer)
     app.before_request(require_schema)
     app.after_request(log_access)
-    from backend.seed import seed_command  # here: `python -m backend.seed` must import it first
-
     app.cli.add_command(seed_command)
     return app
 
 
+@operation(
+    "Ready when the database answers",
+    tag="health",
+    ok={200: (schemas.Health, "ready"), 503: (schemas.Health, "database unavailable")},
+)
 def healthz() -> ResponseReturnValue:
     store = backend().store
     if store.ensure_schema() and store.ping():
@@ -96,12 +101,13 @@ def healthz() -> ResponseReturnValue:
 
 
 def require_schema() -> None:
-    """Creates the tables on the first request if the database was down when the app started."""
-    if request.endpoint not in ("healthz", "openapi") and not backend().store.ensure_schema():
+    """Migrates on the first request if the database was down when the app started."""
+    if request.endpoint not in ("healthz", "api_document") and not backend().store.ensure_schema():
         raise database_unavailable()
 
 
-def openapi() -> ResponseReturnValue:
+@operation("This document (OpenAPI 3.0)", tag="health", ok={200: (None, "OpenAPI 3 document")})
+def api_document() -> ResponseReturnValue:
     return jsonify(openapi_document())
 
 
@@ -113,7 +119,11 @@ def log_access(response: Response) -> Response:
     """One line per request naming the route template, never the path: paths carry NIRs/tokens."""
     rule = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
     elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-    access_logger.info(
-        "%s %s -> %d (%.0f ms)", request.method, rule, response.status_code, elapsed_ms
+    access_log.info(
+        "request",
+        method=request.method,
+        route=rule,
+        status=response.status_code,
+        ms=round(elapsed_ms),
     )
     return response

@@ -17,21 +17,23 @@ token of the assistant's actions (backend/auth.py).
 from __future__ import annotations
 
 import hmac
-import logging
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from backend import schemas
 from backend.auth import require_service_token
 from backend.context import backend, db
 from backend.delivery import send_sms
 from backend.errors import ApiError
 from backend.hashing import new_token, same_hash
 from backend.identity import open_activation
+from backend.logs import get_logger
 from backend.models import CodeRequest, Insured
-from backend.payload import SPOKEN_MAX_LENGTH, json_object, text_field
+from backend.openapi import operation
+from backend.payload import read_body
 from backend.people import (
     CLOSED,
     find_by_nir_hash,
@@ -48,7 +50,7 @@ from backend.throttle import CODE_REQUESTS
 from backend.timeutil import iso
 from bot.masking import mask_mobile
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("codes", __name__, url_prefix="/v1/code-requests")
 blueprint.before_request(require_service_token)  # backend/auth.py
@@ -69,28 +71,34 @@ def check_person_state(person: Insured) -> None:
         raise ApiError(409, "no_mobile", "no mobile number on file")
 
 
+REQUEST_PARAMETER = {"request_id": "returned by POST /v1/code-requests"}
+PERSON_STATE = "no_mobile, already_activated, space_closed"
+
+
 @blueprint.post("")
+@operation(
+    "Path B: NIR + birth date + card prove identity for a new provisional code",
+    tag="new code",
+    ok={201: (schemas.CodeRequestOpened, "verified")},
+    errors={
+        404: "person_not_found (same for every mismatch; details.attempts_left)",
+        409: PERSON_STATE,
+        423: CODE_REQUESTS.lock_description() + " (per NIR)",
+    },
+    body=schemas.CodeRequest,
+    security="serviceToken",
+)
 def create_request() -> ResponseReturnValue:
     app, session = backend(), db()
     now = app.now()
-    body = json_object()
-    nir = parse_nir(text_field(body, "nir", max_length=SPOKEN_MAX_LENGTH))
-    birth_date = parse_birth_date(text_field(body, "birth_date", max_length=10), now.date())
-    card_type = parse_card_type(text_field(body, "card_type"))
-    serial = parse_card_serial(
-        text_field(body, "card_serial", max_length=SPOKEN_MAX_LENGTH), card_type
-    )
+    body = read_body(schemas.CodeRequest)
+    nir = parse_nir(body.nir)
+    birth_date = parse_birth_date(body.birth_date, now.date())
+    card_type = parse_card_type(body.card_type)
+    serial = parse_card_serial(body.card_serial, card_type)
 
     nir_hash = app.hasher.nir(nir)
-    retry_after = CODE_REQUESTS.locked_for(session, nir_hash, now)
-    if retry_after is not None:
-        raise ApiError(
-            423,
-            "request_locked",
-            "too many failed code requests for this NIR",
-            {"retry_after_seconds": retry_after},
-            {"Retry-After": str(retry_after)},
-        )
+    CODE_REQUESTS.ensure_open(session, nir_hash, now)
 
     person = find_by_nir_hash(session, nir_hash)
     expected_serial = person.card_serial_hash if person else _NO_SERIAL_HASH
@@ -100,15 +108,7 @@ def create_request() -> ResponseReturnValue:
     type_ok = hmac.compare_digest(expected_type.encode(), card_type.encode())
     birth_ok = expected_birth == birth_date
     if person is None or not (serial_ok and type_ok and birth_ok):
-        attempts_left = CODE_REQUESTS.record_failure(session, nir_hash, now)
-        session.commit()
-        logger.info("code request refused (attempts left: %d)", attempts_left)
-        raise ApiError(
-            404,
-            "person_not_found",
-            "no insured person matches these details",
-            {"attempts_left": attempts_left},
-        )
+        raise CODE_REQUESTS.refuse(session, nir_hash, now)
 
     CODE_REQUESTS.reset(session, nir_hash)
     refresh_status(person, now)
@@ -124,7 +124,7 @@ def create_request() -> ResponseReturnValue:
     )
     session.add(request_row)
     session.commit()
-    logger.info("code request opened: %s", person.nir_masked)
+    log.info("code_request.opened", nir_masked=person.nir_masked)
     return jsonify(
         request_id=token,
         mobile_masked=mask_mobile(person.mobile),
@@ -150,10 +150,25 @@ def load_request(request_id: str, now: datetime) -> tuple[CodeRequest, Insured]:
 
 
 @blueprint.post("/<request_id>/send")
+@operation(
+    "Path B: issue a new provisional code (old one revoked) and send it by SMS",
+    tag="new code",
+    ok={202: (schemas.CodeSent, "sent")},
+    errors={
+        400: "invalid_json",
+        404: "request_not_found",
+        409: PERSON_STATE,
+        410: "request_expired",
+        429: "too_many_sends (5 per request)",
+        502: "delivery_failed (nothing changed)",
+    },
+    security="serviceToken",
+    parameters=REQUEST_PARAMETER,
+)
 def send_code(request_id: str) -> ResponseReturnValue:
+    """A body is optional, but a malformed one is still refused (`operation` checks it)."""
     app, session = backend(), db()
     now = app.now()
-    json_object()  # a body is optional, but a malformed one is still refused
     request_row, person = load_request(request_id, now)
     if request_row.sends >= MAX_SENDS:
         raise ApiError(429, "too_many_sends", f"at most {MAX_SENDS} codes per request")
@@ -167,18 +182,31 @@ def send_code(request_id: str) -> ResponseReturnValue:
         session.rollback()  # the old code stays valid when the new one could not be sent
         raise
     session.commit()
-    logger.info("new provisional code sent: %s", person.nir_masked)
+    log.info("provisional_code.sent", nir_masked=person.nir_masked)
     return jsonify(
         sent_to=mask_mobile(person.mobile), code_expires_at=iso(person.code_expires_at)
     ), 202
 
 
 @blueprint.post("/<request_id>/activation")
+@operation(
+    "Path B, after the caller checked a one-time code sent to the mobile on file: a new "
+    "provisional code (texted as a keepsake) and an activation with the card verified",
+    tag="new code",
+    ok={201: (schemas.PathBActivation, "activation opened")},
+    errors={
+        400: "invalid_json",
+        404: "request_not_found",
+        409: PERSON_STATE,
+        410: "request_expired (also once used)",
+    },
+    security="serviceToken",
+    parameters=REQUEST_PARAMETER,
+)
 def open_activation_after_check(request_id: str) -> ResponseReturnValue:
     """The person proved they hold the mobile on file: new code, and straight on to step 4."""
     app, session = backend(), db()
     now = app.now()
-    json_object()
     request_row, person = load_request(request_id, now)
     code = issue_provisional_code(person, app.hasher, now)
     activation, token = open_activation(session, app.hasher, person, now)
@@ -190,7 +218,7 @@ def open_activation_after_check(request_id: str) -> ResponseReturnValue:
         send_sms(person.mobile, new_provisional_code_sms(code))
     except ApiError:
         code_sent = False  # the person goes on without typing it; an advisor can resend one
-    logger.info("path B activation opened: %s", person.nir_masked)
+    log.info("path_b_activation.opened", nir_masked=person.nir_masked)
     return jsonify(
         activation_id=token,
         first_name=person.first_name,

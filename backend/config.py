@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -24,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from backend.logs import get_logger
 from bot.settings import resolved_environment
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 PEPPER_DERIVATION_LABEL = b"mon-espace-sante/backend-pepper/v1"
 PEPPER_FILE_NAME = "backend-pepper"
@@ -54,7 +54,7 @@ def resolve_pepper(settings: Any, environ: Mapping[str, str] | None = None) -> b
 def _pepper_from_file(path: Path) -> bytes:
     if path.exists():
         return path.read_text(encoding="ascii").strip().encode("ascii")
-    logger.warning("no BACKEND_PEPPER nor VAULT_KEY: using a random pepper kept in VAR_DIR")
+    log.warning("pepper.random", reason="no BACKEND_PEPPER nor VAULT_KEY; kept in VAR_DIR")
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from backend.context import backend
 from backend.errors import ApiError
+from backend.logs import get_logger
 from messaging import MessagingError
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 def delivery_failed() -> ApiError:
@@ -19,7 +18,7 @@ def send_sms(to: str, body: str) -> None:
     try:
         backend().messenger.send_sms(to, body)
     except MessagingError as exc:
-        logger.warning("SMS not sent: %s", type(exc).__name__)
+        log.warning("sms.not_sent", error=type(exc).__name__)
         raise delivery_failed() from None
 
 
@@ -27,5 +26,5 @@ def send_email(to: str, subject: str, body: str) -> None:
     try:
         backend().messenger.send_email(to, subject, body)
     except MessagingError as exc:
-        logger.warning("e-mail not sent: %s", type(exc).__name__)
+        log.warning("email.not_sent", error=type(exc).__name__)
         raise delivery_failed() from None

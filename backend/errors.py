@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import traceback
 from typing import Any
 
@@ -11,7 +10,9 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-logger = logging.getLogger(__name__)
+from backend.logs import get_logger
+
+log = get_logger(__name__)
 
 
 class ApiError(Exception):
@@ -72,13 +73,13 @@ def register_error_handlers(app: Flask) -> None:
     def _database_down(exc: OperationalError) -> ResponseReturnValue:
         # Connection refused or lost, SQLite file unreadable: the database is at fault, not the
         # request, so say "try again later" (the actions treat any 5xx as BackendUnavailable).
-        logger.warning("database unavailable: %s", type(exc.orig).__name__)
+        log.warning("database.unavailable", error=type(exc.orig).__name__)
         error = database_unavailable()
         return jsonify(error_body(error.error, error.message)), error.status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
-        logger.error("unexpected error: %s\n%s", type(exc).__name__, where(exc))
+        log.error("unexpected_error", error=type(exc).__name__, where=where(exc))
         return jsonify(error_body("internal_error", "unexpected server error")), 500
 
 

@@ -6,25 +6,27 @@ constant-time comparison, one failure recorded), and both count towards the per-
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
+from backend import schemas
 from backend.auth import require_service_token
 from backend.context import backend, db
 from backend.errors import ApiError, invalid_request
 from backend.hashing import Hasher, new_token, same_hash
+from backend.logs import get_logger
 from backend.models import Activation, Insured
-from backend.payload import SPOKEN_MAX_LENGTH, json_object, text_field
+from backend.openapi import operation
+from backend.payload import read_body
 from backend.people import CLOSED, find_by_nir_hash, has_account, parse_nir, refresh_status
 from backend.throttle import IDENTITY_CHECKS
 from backend.timeutil import iso
 from bot.provisional_code import check_code
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("identity", __name__, url_prefix="/v1")
 blueprint.before_request(require_service_token)  # backend/auth.py
@@ -32,16 +34,6 @@ blueprint.before_request(require_service_token)  # backend/auth.py
 ACTIVATION_VALIDITY = timedelta(minutes=30)
 # Compared against when the NIR is unknown, so that path does the same work as a wrong code.
 _NO_CODE_HASH = "0" * 64
-
-
-def locked(retry_after: int) -> ApiError:
-    return ApiError(
-        423,
-        "identity_locked",
-        "too many failed identity checks for this NIR",
-        {"retry_after_seconds": retry_after},
-        {"Retry-After": str(retry_after)},
-    )
 
 
 def open_activation(
@@ -61,35 +53,36 @@ def open_activation(
 
 
 @blueprint.post("/identity-checks")
+@operation(
+    "Path A step 2: NIR + provisional code open an activation",
+    tag="activation",
+    ok={201: (schemas.Activation, "activation opened")},
+    errors={
+        401: "identity_mismatch (unknown NIR or wrong code; details.attempts_left)",
+        409: "already_activated, space_closed",
+        410: "code_expired",
+        423: IDENTITY_CHECKS.lock_description() + " (per NIR)",
+    },
+    body=schemas.IdentityCheck,
+    security="serviceToken",
+)
 def identity_check() -> ResponseReturnValue:
     app, session = backend(), db()
     now = app.now()
-    body = json_object()
-    nir = parse_nir(text_field(body, "nir", max_length=SPOKEN_MAX_LENGTH))
-    code = check_code(
-        text_field(body, "provisional_code", max_length=SPOKEN_MAX_LENGTH) or ""
-    ).value
+    body = read_body(schemas.IdentityCheck)
+    nir = parse_nir(body.nir)
+    code = check_code(body.provisional_code).value
     if not code:
         raise invalid_request("provisional_code", "invalid_code")
 
     nir_hash = app.hasher.nir(nir)
-    retry_after = IDENTITY_CHECKS.locked_for(session, nir_hash, now)
-    if retry_after is not None:
-        raise locked(retry_after)
+    IDENTITY_CHECKS.ensure_open(session, nir_hash, now)
 
     person = find_by_nir_hash(session, nir_hash)
     expected = person.code_hash if person is not None else _NO_CODE_HASH
     matched = same_hash(expected, app.hasher.provisional_code(code)) and person is not None
     if not matched:
-        attempts_left = IDENTITY_CHECKS.record_failure(session, nir_hash, now)
-        session.commit()
-        logger.info("identity check refused (attempts left: %d)", attempts_left)
-        raise ApiError(
-            401,
-            "identity_mismatch",
-            "unknown NIR or wrong provisional code",
-            {"attempts_left": attempts_left},
-        )
+        raise IDENTITY_CHECKS.refuse(session, nir_hash, now)
 
     IDENTITY_CHECKS.reset(session, nir_hash)
     refresh_status(person, now)
@@ -105,7 +98,7 @@ def identity_check() -> ResponseReturnValue:
 
     activation, token = open_activation(session, app.hasher, person, now)
     session.commit()
-    logger.info("identity check passed: %s", person.nir_masked)
+    log.info("identity_check.passed", nir_masked=person.nir_masked)
     return jsonify(
         activation_id=token,
         first_name=person.first_name,

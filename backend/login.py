@@ -7,69 +7,63 @@ is checked against a dummy hash so timing does not tell which identifiers exist.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select, update
 
+from backend import schemas
 from backend.context import backend, db
 from backend.delivery import send_email, send_sms
 from backend.errors import ApiError
 from backend.hashing import new_one_time_code, new_token, same_hash
+from backend.logs import get_logger
 from backend.models import AccessSession, Insured, LoginChallenge
-from backend.payload import choice_field, json_object, raw_text_field, text_field
+from backend.openapi import operation
+from backend.payload import read_body
 from backend.people import ACTIVATED, CLOSED, find_by_identifier
 from backend.texts import LOGIN_CODE_EMAIL_SUBJECT, login_code_email, login_code_sms
 from backend.throttle import LOGINS
 from backend.timeutil import iso
 from bot.masking import mask_email, mask_mobile
 
-logger = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 blueprint = Blueprint("login", __name__, url_prefix="/v1")
 
-CHANNELS = ("sms", "email")
 CHALLENGE_VALIDITY = timedelta(minutes=15)
 CHALLENGE_MAX_FAILURES = 5
 SESSION_VALIDITY = timedelta(minutes=30)
-PASSWORD_MAX_LENGTH = 256
 
 
 @blueprint.post("/sessions")
+@operation(
+    "Login step 1: identifier + password; a one-time code is sent",
+    tag="login",
+    ok={200: (schemas.Challenge, "code sent")},
+    errors={
+        401: "bad_credentials (details.attempts_left)",
+        409: "channel_unavailable (details.channel)",
+        423: LOGINS.lock_description() + " (per identifier)",
+        502: "delivery_failed",
+    },
+    body=schemas.LoginStart,
+)
 def start_login() -> ResponseReturnValue:
     app, session = backend(), db()
     now = app.now()
-    body = json_object()
+    body = read_body(schemas.LoginStart)
     # Identifiers are lower-case only, so "Jean.Dupont" can only mean "jean.dupont".
-    identifier = (text_field(body, "identifier", max_length=64) or "").lower()
-    password = raw_text_field(body, "password", max_length=PASSWORD_MAX_LENGTH)
-    channel = choice_field(body, "channel", CHANNELS)
+    identifier, password, channel = body.identifier.lower(), body.password, body.channel
 
     key = app.hasher.identifier(identifier)
-    retry_after = LOGINS.locked_for(session, key, now)
-    if retry_after is not None:
-        raise ApiError(
-            423,
-            "login_locked",
-            "too many failed logins for this identifier",
-            {"retry_after_seconds": retry_after},
-            {"Retry-After": str(retry_after)},
-        )
+    LOGINS.ensure_open(session, key, now)
     person = find_by_identifier(session, identifier)
     usable = person is not None and person.status == ACTIVATED
     stored = person.password_hash if usable else None
     if not app.passwords.verify(stored, password):
-        attempts_left = LOGINS.record_failure(session, key, now)
-        session.commit()
-        logger.info("login refused (attempts left: %d)", attempts_left)
-        raise ApiError(
-            401,
-            "bad_credentials",
-            "unknown identifier or wrong password",
-            {"attempts_left": attempts_left},
-        )
+        raise LOGINS.refuse(session, key, now)
     LOGINS.reset(session, key)
     if app.passwords.needs_rehash(stored):
         person.password_hash = app.passwords.hash(password)
@@ -105,10 +99,23 @@ def start_login() -> ResponseReturnValue:
 
 
 @blueprint.post("/sessions/<challenge_id>/verify")
+@operation(
+    "Login step 2: the 6-digit code (15 minutes, 5 tries, single use)",
+    tag="login",
+    ok={200: (schemas.AccessToken, "logged in")},
+    errors={
+        401: "bad_code (details.attempts_left)",
+        404: "challenge_not_found",
+        410: "code_expired (also once used)",
+        423: "challenge_locked",
+    },
+    body=schemas.LoginVerify,
+    parameters={"challenge_id": "returned by POST /v1/sessions"},
+)
 def verify_login(challenge_id: str) -> ResponseReturnValue:
     app, session = backend(), db()
     now = app.now()
-    code = "".join((text_field(json_object(), "code", max_length=20) or "").split())
+    code = "".join(read_body(schemas.LoginVerify).code.split())
     query = select(LoginChallenge).where(
         LoginChallenge.token_hash == app.hasher.token(challenge_id)
     )
@@ -161,6 +168,12 @@ def current_person() -> tuple[AccessSession, Insured]:
 
 
 @blueprint.get("/me")
+@operation(
+    "The logged-in person",
+    tag="login",
+    ok={200: (schemas.Me, "who is logged in")},
+    security="accessToken",
+)
 def who_am_i() -> ResponseReturnValue:
     _, person = current_person()
     return jsonify(
@@ -173,9 +186,14 @@ def who_am_i() -> ResponseReturnValue:
 
 
 @blueprint.post("/me/close")
+@operation(
+    "Close the space for good (the real service deletes it); every session is revoked",
+    tag="login",
+    ok={200: (schemas.Closed, "closed")},
+    errors={400: "invalid_json"},
+    security="accessToken",
+)
 def close_space() -> ResponseReturnValue:
-    """Closes the space for good (the real service deletes it); every session is revoked."""
-    json_object()  # no fields, but a malformed body is still refused
     _, person = current_person()
     app, session = backend(), db()
     now = app.now()
@@ -188,5 +206,5 @@ def close_space() -> ResponseReturnValue:
         .values(revoked_at=now)
     )
     session.commit()
-    logger.info("space closed: %s", person.nir_masked)
+    log.info("space.closed", nir_masked=person.nir_masked)
     return jsonify(status=person.status)

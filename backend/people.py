@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend import schemas
 from backend.contact import ContactError, normalize_email, normalize_mobile
 from backend.errors import ApiError, invalid_request
 from backend.hashing import Hasher
 from backend.models import Insured
-from backend.payload import SPOKEN_MAX_LENGTH, text_field
 from backend.timeutil import iso
 from bot.card import CARD_TYPES, check_serial
 from bot.nir import check_nir, mask_nir
@@ -103,20 +103,18 @@ def parse_mobile(value: str | None, field: str = "mobile") -> str | None:
         raise invalid_request(field, "invalid_mobile") from None
 
 
-def parse_new_insured(body: dict[str, Any], today: date) -> NewInsured:
-    """Validates every field; `email` and `mobile` may be null (path B then answers no_mobile)."""
-    card_type = parse_card_type(text_field(body, "card_type"))
+def parse_new_insured(body: schemas.NewInsured, today: date) -> NewInsured:
+    """Checks the rules beyond the shape; `email` and `mobile` may be null (path B then answers
+    no_mobile)."""
     return NewInsured(
-        nir=parse_nir(text_field(body, "nir", max_length=SPOKEN_MAX_LENGTH)),
-        birth_date=parse_birth_date(text_field(body, "birth_date", max_length=10), today),
-        first_name=text_field(body, "first_name", max_length=100) or "",
-        last_name=text_field(body, "last_name", max_length=100) or "",
-        card_type=card_type,
-        card_serial=parse_card_serial(
-            text_field(body, "card_serial", max_length=SPOKEN_MAX_LENGTH), card_type
-        ),
-        email=parse_email(text_field(body, "email", required=False, max_length=254)),
-        mobile=parse_mobile(text_field(body, "mobile", required=False, max_length=40)),
+        nir=parse_nir(body.nir),
+        birth_date=parse_birth_date(body.birth_date, today),
+        first_name=body.first_name,
+        last_name=body.last_name,
+        card_type=body.card_type,
+        card_serial=parse_card_serial(body.card_serial, body.card_type),
+        email=parse_email(body.email),
+        mobile=parse_mobile(body.mobile),
     )
 
 

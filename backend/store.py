@@ -1,4 +1,7 @@
-"""Engine and sessions: one `Store` per app, created by the factory (no engine at import time)."""
+"""Engine and sessions: one `Store` per app, created by the factory (no engine at import time).
+
+The schema comes from the Alembic migrations (backend/migrate.py), upgraded to head on start.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.models import Base
+from backend.migrate import upgrade_to_head
 
 
 def make_engine(url: str) -> Engine:
@@ -36,7 +39,7 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Store:
-    """The database of one app: engine, session factory, schema creation and health probe."""
+    """The database of one app: engine, session factory, schema migration and health probe."""
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
@@ -47,11 +50,11 @@ class Store:
         return self._sessions()
 
     def ensure_schema(self) -> bool:
-        """Creates missing tables; False (not raised) when the database does not answer yet."""
+        """Migrates to head; False (not raised) when the database does not answer yet."""
         if self.schema_ready:
             return True
         try:
-            Base.metadata.create_all(self.engine)
+            upgrade_to_head(self.engine)
         except SQLAlchemyError:
             return False
         self.schema_ready = True

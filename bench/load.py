@@ -50,7 +50,9 @@ def synthetic_person(n: int, with_photo: bool | None = None) -> dict[str, str]:
     cards with and without a photo alternate unless `with_photo` is given."""
     from stdnum.fr import nir as stdnum_nir
 
-    body = f"185057{secrets.randbelow(10**7):07d}"[:13]
+    # Commune and order number run from 001 to 999: the backend refuses 000 (an invalid NIR).
+    commune, order = 1 + secrets.randbelow(999), 1 + secrets.randbelow(999)
+    body = f"185057{secrets.randbelow(10)}{commune:03d}{order:03d}"
     with_photo = n % 2 == 0 if with_photo is None else with_photo
     return {
         "nir": body + stdnum_nir.calc_check_digits(body),

@@ -28,20 +28,6 @@ WITH_PHOTO_LENGTH = 11
 # Without photo: 8 to 13 digits (the site's help says otherwise; the cards say this).
 WITHOUT_PHOTO_LENGTHS = range(8, 14)
 
-SERIAL_HELP: dict[str, str] = {
-    "with_photo": (
-        "Sur une carte Vitale avec photo, le numéro de série est imprimé à la verticale, en "
-        "petits caractères, entre la photo et le bord de la carte. Il compte 11 chiffres "
-        "(par exemple 0102457612 4). Une loupe peut vous aider à le lire. "
-        "Attention : ce n'est pas votre numéro de sécurité sociale."
-    ),
-    "without_photo": (
-        "Sur une carte Vitale sans photo, le numéro de série se trouve au dos de la carte, en "
-        "haut à gauche. Il compte de 8 à 13 chiffres : saisissez-les tous. "
-        "Attention : ce n'est pas votre numéro de sécurité sociale."
-    ),
-}
-
 _WITH = {
     "avec",
     "avc",

@@ -4,7 +4,8 @@ When spoken words allow several valid values (a NIR said without commas, a mobil
 without hyphens), the dialogue reads back the likeliest and asks OUI / NON, or offers the
 candidates to choose from. The question travels through Rasa holding vault refs, not values:
 the webhook shows the person the values (`show_values`) and keeps masks in the transcript.
-The next turn finds the refs in that question again (`refs_in`), so no slot is needed.
+The next turn finds the refs in that question again (`refs_in`), so no slot is needed. The
+question's wording is the domain's (`utter_confirm_reading*`, actions/confirm_reading.py).
 """
 
 from __future__ import annotations
@@ -19,34 +20,6 @@ from bot.vault import find_refs, ref_kind
 CONFIRM_PREFIX = "confirm_"
 #: Vault kinds a question may show: NIRs (masked in transcripts) and other values ("tok").
 SHOWN_KINDS = ("nir", "tok")
-
-_LABELS = {
-    "nir": "votre numéro de sécurité sociale",
-    "card_serial": "le numéro de série",
-    "new_contact": "le numéro de mobile",
-    "otp_code": "le code",
-}
-
-
-def confirm_question(field: str, refs: list[str], several: bool = False) -> str:
-    """The question asked: one reading to confirm (OUI / NON), up to three readings to choose
-    from, or (`several`) the values a message held, to choose from."""
-    label = _LABELS.get(field, "ce numéro")
-    if several:
-        options = " ; ".join(f"{index}) {ref}" for index, ref in enumerate(refs, start=1))
-        choices = " ou ".join(str(index) for index in range(1, len(refs) + 1))
-        return (
-            f"Votre message contient plusieurs numéros : {options}. Lequel est {label} ? "
-            f"Répondez {choices}, ou NON si aucun."
-        )
-    if len(refs) == 1:
-        return f"J'ai lu {label} ainsi : {refs[0]}. Est-ce exact ? Répondez OUI ou NON."
-    options = " ; ".join(f"{index}) {ref}" for index, ref in enumerate(refs, start=1))
-    choices = " ou ".join(str(index) for index in range(1, len(refs) + 1))
-    return (
-        f"Je peux lire {label} de plusieurs façons : {options}. Répondez {choices}, "
-        "ou NON si aucune n'est juste."
-    )
 
 
 def refs_in(text: str) -> list[str]:

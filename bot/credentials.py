@@ -2,7 +2,8 @@
 
 Shared by the backend (which enforces them) and the bot's form validators (which explain them
 before the backend refuses), so both always agree. Each check returns rule codes, never prose:
-callers pick the French sentences from `IDENTIFIER_RULES_FR` / `PASSWORD_RULES_FR`.
+callers pick the French wording from `IDENTIFIER_RULES_FR` / `PASSWORD_RULES_FR` (rendered
+from the domain's responses).
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.responses import Texts
 from bot.vault import REF_PATTERN
 
 IDENTIFIER_MIN_LENGTH = 8
@@ -21,28 +24,25 @@ PASSWORD_MIN_LENGTH = 8
 
 COMMON_PASSWORDS_PATH = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
 
-IDENTIFIER_RULES_FR: dict[str, str] = {
-    "too_short": f"au moins {IDENTIFIER_MIN_LENGTH} caractères",
-    "uppercase": "aucune lettre majuscule",
-    "bad_characters": (
-        "uniquement des lettres minuscules sans accent, des chiffres, des points, "
-        "des tirets ou des tirets bas (pas d'espace ni d'autre signe)"
-    ),
-    "is_email": "pas une adresse e-mail : choisissez un identifiant qui n'en soit pas une",
+#: Rule code → its response (bot/domain/messages.yml); `*_FR`: its wording, as the validators
+#: and the password page show it.
+IDENTIFIER_RULES = {
+    "too_short": "utter_identifier_rule_too_short",
+    "uppercase": "utter_identifier_rule_uppercase",
+    "bad_characters": "utter_identifier_rule_bad_characters",
+    "is_email": "utter_identifier_rule_is_email",
 }
-
-PASSWORD_RULES_FR: dict[str, str] = {
-    "too_short": f"au moins {PASSWORD_MIN_LENGTH} caractères",
-    "no_lowercase": "au moins une lettre minuscule",
-    "no_uppercase": "au moins une lettre majuscule",
-    "no_digit": "au moins un chiffre",
-    "no_special": "au moins un caractère spécial, par exemple ! ? * # @ ou %",
-    "common": (
-        "pas un mot de passe trop courant : évitez par exemple « azerty » ou « soleil », "
-        "même suivis de chiffres"
-    ),
-    "contains_identifier": "pas votre identifiant, même en partie",
+PASSWORD_RULES = {
+    "too_short": "utter_password_rule_too_short",
+    "no_lowercase": "utter_password_rule_no_lowercase",
+    "no_uppercase": "utter_password_rule_no_uppercase",
+    "no_digit": "utter_password_rule_no_digit",
+    "no_special": "utter_password_rule_no_special",
+    "common": "utter_password_rule_common",
+    "contains_identifier": "utter_password_rule_contains_identifier",
 }
+IDENTIFIER_RULES_FR: Mapping[str, str] = Texts(IDENTIFIER_RULES, min_length=IDENTIFIER_MIN_LENGTH)
+PASSWORD_RULES_FR: Mapping[str, str] = Texts(PASSWORD_RULES, min_length=PASSWORD_MIN_LENGTH)
 
 # Uppercase letters have their own rule ("uppercase"), so they are not "bad characters" too:
 # that keeps `suggest_identifier` meaningful ("Jean.Dupont" only needs lowercasing).

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.control_words import NEVER_A_PASSWORD, is_one_of
 from bot.credentials import identifier_problems
-from bot.french_numbers import find_number_runs, normalize_characters, strip_accents
+from bot.french_numbers import find_number_runs, normalize_characters
 from bot.masking import mask_for_display, mask_whole_message
 from bot.nir import check_nir, find_nir_matches
 from bot.provisional_code import ALPHABET, CODE_LENGTH, check_code, find_code_matches
@@ -45,36 +46,9 @@ WHOLE_MESSAGE_KINDS = {
     "otp_code": "otp",
     "identifier": "pwd",  # what fails the identifier rules there is often the password
 }
-# At a password step everything typed is the password, except these words, which must keep
-# working at every step. None of them can be a valid password (no capital, digit or symbol).
-CONTROL_PHRASES = frozenset(
-    {
-        "aide",
-        "help",
-        "repeter",
-        "repete",
-        "repetez",
-        "corriger",
-        "correction",
-        "erreur",
-        "je me suis trompe",
-        "je me suis trompee",
-        "je me suis trompe de mot de passe",
-        "conseiller",
-        "un conseiller",
-        "parler a un conseiller",
-        "stop",
-        "arreter",
-        "annuler",
-        "recommencer",
-        "je veux recommencer",
-        "continuer",
-        "je ne comprends pas",
-        "je comprends pas",
-        "pourquoi",
-        "c'est quoi un caractere special",
-    }
-)
+# At a password step the whole message is the password, except the control words that must
+# keep working at every step (bot/control_words.py).
+CONTROL_PHRASES = NEVER_A_PASSWORD
 OTP_LENGTH = 6
 # At the NIR step, any long number is taken for a (mistyped) NIR rather than left in clear.
 NIR_STEP_MIN_DIGITS = 10
@@ -248,8 +222,7 @@ def _glue(pieces: list[str], token: str, following: str) -> None:
 
 def is_control_phrase(text: str) -> bool:
     """True for "aide", "conseiller", "je me suis trompé"… typed alone (any case or accents)."""
-    words = "".join(c if c.isalnum() or c == "'" else " " for c in strip_accents(text.lower()))
-    return " ".join(words.split()) in CONTROL_PHRASES
+    return is_one_of(text, NEVER_A_PASSWORD)
 
 
 def redact(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import redis
+import redis.asyncio
+from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
@@ -20,9 +22,22 @@ def retry_policy() -> Retry:
     return Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=6)
 
 
+def async_retry_policy() -> AsyncRetry:
+    """The same policy for `redis.asyncio` clients (the action server's)."""
+    return AsyncRetry(ExponentialBackoff(cap=1.0, base=0.1), retries=6)
+
+
 def connect(url: str, **options: Any) -> redis.Redis:
     """`redis.Redis.from_url` with reconnection and retries."""
     return redis.Redis.from_url(url, retry=retry_policy(), retry_on_error=RETRY_ON, **options)
+
+
+def connect_async(url: str, **options: Any) -> redis.asyncio.Redis:
+    """`redis.asyncio.Redis.from_url` with the same reconnection and retries; its connections
+    belong to the event loop that first uses them."""
+    return redis.asyncio.Redis.from_url(
+        url, retry=async_retry_policy(), retry_on_error=RETRY_ON, **options
+    )
 
 
 def with_retries(client: redis.Redis) -> redis.Redis:

@@ -4,6 +4,9 @@ Rasa, its tracker store and the transcripts only ever hold refs such as
 `secretnir0123456789abcdef` (one token of letters and digits, so Rasa's whitespace tokenizer
 keeps it whole); the actions resolve a ref when they need the value. Values are Fernet-encrypted
 (AES-128-CBC + HMAC-SHA256), bound to one conversation, and expire with a TTL.
+
+`Vault` blocks (the webhook is a Flask app); `AsyncVault` awaits (the action server runs every
+action on one event loop). Both share the key, the crypto and the commands (`_VaultRules`).
 """
 
 from __future__ import annotations
@@ -79,11 +82,10 @@ def _text(value: Any) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
-class Vault:
-    """Encrypted, expiring, conversation-bound storage of sensitive values in Redis.
-
-    Works with Redis clients that decode responses or not.
-    """
+class _VaultRules:
+    """What both vaults share: the key, the crypto, the stored form of a value, and which
+    commands each operation queues. Only the Redis round trips differ (`Vault` blocks, for the
+    webhook; `AsyncVault` awaits, for the action server)."""
 
     def __init__(self, redis_client: Any, key: str, ttl_seconds: int = 7200) -> None:
         if ttl_seconds <= 0:
@@ -111,8 +113,8 @@ class Vault:
         except (InvalidToken, UnicodeError, ValueError):
             return None
 
-    def put(self, kind: str, value: str, conversation_id: str) -> str:
-        """Stores `value` for `conversation_id` and returns its ref `secret<kind><16 hex>`."""
+    def _queue_put(self, pipe: Any, kind: str, value: str, conversation_id: str) -> str:
+        """Queues the storing of `value` on `pipe`; its new ref."""
         if kind not in KINDS:
             raise ValueError(f"unknown vault kind: {kind!r}")
         if not conversation_id:
@@ -120,17 +122,13 @@ class Vault:
         ref = f"secret{kind}{secrets.token_hex(8)}"
         token = self.encrypt(json.dumps({"v": value, "c": conversation_id}))
         index = _CONVERSATION_PREFIX + conversation_id
-        pipe = self._redis.pipeline()
         pipe.set(_KEY_PREFIX + ref, token, ex=self._ttl)
         pipe.sadd(index, ref)
         pipe.expire(index, self._ttl)
-        pipe.execute()
         return ref
 
-    def _load(self, ref: str) -> dict[str, str] | None:
-        if not REF_PATTERN.fullmatch(ref):
-            return None
-        token = self._redis.get(_KEY_PREFIX + ref)
+    def _parse(self, token: Any) -> dict[str, str] | None:
+        """The stored entry behind a token read from Redis, None when absent or unreadable."""
         if token is None:
             return None
         plaintext = self.decrypt(_text(token))
@@ -146,31 +144,96 @@ class Vault:
             return None
         return data
 
-    def get(self, ref: str, conversation_id: str) -> str | None:
-        """The value behind `ref`; None when missing, expired, tampered or another
-        conversation's (a ref leaked into another conversation reveals nothing)."""
-        data = self._load(ref)
+    @staticmethod
+    def _value_for(data: dict[str, str] | None, conversation_id: str) -> str | None:
+        """The entry's value, only for the conversation it belongs to."""
         if data is None:
             return None
         if not hmac.compare_digest(data["c"].encode("utf-8"), conversation_id.encode("utf-8")):
             return None
         return data["v"]
 
+    @staticmethod
+    def _queue_delete(pipe: Any, ref: str, data: dict[str, str] | None) -> None:
+        pipe.delete(_KEY_PREFIX + ref)
+        if data is not None:
+            pipe.srem(_CONVERSATION_PREFIX + data["c"], ref)
+
+    @staticmethod
+    def _queue_forget(pipe: Any, index: str, refs: Any) -> None:
+        for ref in refs:
+            pipe.delete(_KEY_PREFIX + _text(ref))
+        pipe.delete(index)
+
+
+class Vault(_VaultRules):
+    """Encrypted, expiring, conversation-bound storage of sensitive values in Redis.
+
+    Works with Redis clients that decode responses or not.
+    """
+
+    def put(self, kind: str, value: str, conversation_id: str) -> str:
+        """Stores `value` for `conversation_id` and returns its ref `secret<kind><16 hex>`."""
+        pipe = self._redis.pipeline()
+        ref = self._queue_put(pipe, kind, value, conversation_id)
+        pipe.execute()
+        return ref
+
+    def _load(self, ref: str) -> dict[str, str] | None:
+        if not REF_PATTERN.fullmatch(ref):
+            return None
+        return self._parse(self._redis.get(_KEY_PREFIX + ref))
+
+    def get(self, ref: str, conversation_id: str) -> str | None:
+        """The value behind `ref`; None when missing, expired, tampered or another
+        conversation's (a ref leaked into another conversation reveals nothing)."""
+        return self._value_for(self._load(ref), conversation_id)
+
     def delete(self, ref: str) -> None:
         """Forgets one value (e.g. a one-time code once used)."""
         data = self._load(ref)
         pipe = self._redis.pipeline()
-        pipe.delete(_KEY_PREFIX + ref)
-        if data is not None:
-            pipe.srem(_CONVERSATION_PREFIX + data["c"], ref)
+        self._queue_delete(pipe, ref, data)
         pipe.execute()
 
     def forget_conversation(self, conversation_id: str) -> None:
         """Forgets every value put for `conversation_id` (end of conversation, advisor close)."""
         index = _CONVERSATION_PREFIX + conversation_id
-        refs = [_text(ref) for ref in self._redis.smembers(index)]
         pipe = self._redis.pipeline()
-        for ref in refs:
-            pipe.delete(_KEY_PREFIX + ref)
-        pipe.delete(index)
+        self._queue_forget(pipe, index, self._redis.smembers(index))
         pipe.execute()
+
+
+class AsyncVault(_VaultRules):
+    """`Vault` on a `redis.asyncio` client, for the action server: the same entries, readable
+    by either."""
+
+    async def put(self, kind: str, value: str, conversation_id: str) -> str:
+        """Stores `value` for `conversation_id` and returns its ref `secret<kind><16 hex>`."""
+        pipe = self._redis.pipeline()
+        ref = self._queue_put(pipe, kind, value, conversation_id)
+        await pipe.execute()
+        return ref
+
+    async def _load(self, ref: str) -> dict[str, str] | None:
+        if not REF_PATTERN.fullmatch(ref):
+            return None
+        return self._parse(await self._redis.get(_KEY_PREFIX + ref))
+
+    async def get(self, ref: str, conversation_id: str) -> str | None:
+        """The value behind `ref` (see `Vault.get`)."""
+        return self._value_for(await self._load(ref), conversation_id)
+
+    async def delete(self, ref: str) -> None:
+        """Forgets one value."""
+        data = await self._load(ref)
+        pipe = self._redis.pipeline()
+        self._queue_delete(pipe, ref, data)
+        await pipe.execute()
+
+    async def forget_conversation(self, conversation_id: str) -> None:
+        """Forgets every value put for `conversation_id`."""
+        index = _CONVERSATION_PREFIX + conversation_id
+        pipe = self._redis.pipeline()
+        self._queue_forget(pipe, index, await self._redis.smembers(index))
+        await pipe.execute()

@@ -4,8 +4,8 @@ A caller cannot see what the recogniser (or their finger) wrote down, so anythin
 exact is said back first: the NIR and the card serial digit by digit in the card's groups, the
 date of birth as a date ("le 3 mars 1985"), a 6-digit one-time code in two groups of three, a new
 mobile number in pairs. Only a value of the right shape is read back; anything else goes to the
-dialogue, which says what is wrong. The provisional code has its own spelling
-(`bot.spelled_code`) and is handled by the call.
+dialogue, which says what is wrong. The provisional code is spelled back ("A comme Anatole").
+Data only: the sentence said before each kind of value is the webhook's (webhook/texts.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from bot.card import check_serial
 from bot.contact_details import parse_mobile
 from bot.french_numbers import spoken_to_digits
 from bot.nir import check_nir
+from bot.provisional_code import check_code
+from bot.spelled_code import spell_code_groups
 from bot.voice_text import digits_spoken, groups_of, nir_groups, serial_groups, spoken_date
 
 OTP_LENGTH = 6
@@ -26,12 +28,13 @@ OTP_LENGTH = 6
 
 @dataclass(frozen=True)
 class ReadBack:
-    """`value` is what the dialogue gets once the caller says "exact"; `groups` what is said."""
+    """`value` is what the dialogue gets once the caller says "exact"; `groups` what is said;
+    `what` names the kind of value for the sentence said before it."""
 
     value: str
     groups: list[str] = field(default_factory=list)
     vault_kind: str = "tok"  # the vault holds the value while it waits for the "1"
-    heard: str = "J'ai noté :"
+    what: str = "number"  # number | code | date | otp | mobile
 
 
 def read_back_for(step: str, given: str) -> ReadBack | None:
@@ -71,7 +74,7 @@ def _birth_date(given: str) -> ReadBack | None:
     return ReadBack(
         format_birth_date(value),
         birth_date_groups(value),
-        heard="J'ai noté votre date de naissance :",
+        what="date",
     )
 
 
@@ -86,7 +89,7 @@ def _one_time_code(given: str) -> ReadBack | None:
     if len(digits) != OTP_LENGTH:
         return None
     groups = [digits_spoken(g) for g in groups_of(digits, (3, 3))]
-    return ReadBack(digits, groups, "otp", heard="J'ai noté le code :")
+    return ReadBack(digits, groups, "otp", what="otp")
 
 
 def _mobile(given: str) -> ReadBack | None:
@@ -96,12 +99,18 @@ def _mobile(given: str) -> ReadBack | None:
         return None
     national = "0" + value[3:]
     pairs = groups_of(national, (2,) * 5)
-    return ReadBack(
-        " ".join(pairs), [digits_spoken(p) for p in pairs], heard="J'ai noté le numéro :"
-    )
+    return ReadBack(" ".join(pairs), [digits_spoken(p) for p in pairs], what="mobile")
+
+
+def _code(given: str) -> ReadBack | None:
+    value = check_code(given).value
+    if not value:
+        return None
+    return ReadBack(value, spell_code_groups(value), "code", what="code")
 
 
 _READERS = {
+    "provisional_code": _code,
     "nir": _nir,
     "card_serial": _serial,
     "birth_date": _birth_date,

@@ -16,7 +16,6 @@ from typing import Any
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.helpline import HELPLINE, Helpline
@@ -28,16 +27,20 @@ class HelplineNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         endpoint_config: EndpointConfig | None = None,
         domain: Domain | None = None,
         helpline: Helpline = HELPLINE,
+        responses: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
-        super().__init__((domain or Domain.empty()).responses)
+        super().__init__(
+            responses if responses is not None else (domain or Domain.empty()).responses
+        )
         self.helpline_values = helpline.template_values()
 
-    async def generate(
+    def generate_from_slots(
         self,
         utter_action: str,
-        tracker: DialogueStateTracker,
+        filled_slots: dict[str, Any],
         output_channel: str,
         **kwargs: Any,
     ) -> dict[str, Any] | None:
+        """Rasa's `generate` comes here too (with the tracker's slots)."""
         values = {**self.helpline_values, **kwargs}
-        return await super().generate(utter_action, tracker, output_channel, **values)
+        return super().generate_from_slots(utter_action, filled_slots, output_channel, **values)

@@ -1,22 +1,27 @@
-"""Rasa's REST channel, answering a turn with the conversation's state along with the messages.
+"""The webhook's channel into Rasa: one turn in, the turn's messages out, each question with its data.
 
-After every turn the webhook needs the step being asked (`requested_slot`, `flow_step`, the
-active loop) and `handoff_reason`. Reading them with a second request (`GET /conversations/<id>
-/tracker`) loaded, decrypted and serialised the tracker a second time, and the request queued
-behind other turns on Rasa's event loop: 12 % of a turn's time under load (docs/BENCHMARKS.md).
-This channel takes the state the tracker store saved at the end of the turn (or reads the
-tracker when the turn saved nothing), and answers
-`{"messages": [...], "slots": {...}, "active_loop": name}` at `/webhooks/rest_state/webhook`.
-Messages and the tracker are the same as with `rest`: the input channel is recorded as "rest".
+`POST /webhooks/rest_state/webhook` with `{"sender", "message", "metadata": {"channel": "sms" |
+"voice", ...}}` answers `{"messages": [{"text": ..., "custom": {...}}, ...]}` (the reply contract,
+docs in webhook/reply.py). Two things differ from Rasa's `rest` channel, both through public
+extension points (`InputChannel`, `OutputChannel`):
+- the output channel is named after the person's channel (`TurnCollector.name()`: "sms" or
+  "voice"), so that Rasa picks a response's `channel: voice` variant on the phone and the variant
+  without a channel otherwise (rasa/core/nlg/generator.py, `ResponseVariationFilter`);
+- a response with both `text` and `custom` stays ONE message: the question's words and its data
+  (step, kind of input, keypad, hints) travel together; Rasa's CollectingOutputChannel would send
+  the `custom` as a second message.
+What the webhook needs of the conversation's state (the step asked, a handoff) is in the messages
+themselves: no slot or tracker goes back, and the tracker is never read a second time.
+The input channel is recorded in the tracker as "rest", as before.
 
 It is the only channel (credentials.yml), and it answers only its client: a turn needs
 `Authorization: Bearer <token>` (the webhook's `RASA_TOKEN`; the webhook is its only holder, and
 Rasa's API already grants it more than a turn). Without it, anyone reaching Rasa could write
-into any person's conversation and read any sender's slots. Text that starts with `/` would make
-Rasa force an intent (`/restart` wipes what was collected, `/affirm{...}` sets entities): such a
-message is given the parse of a message the NLU did not understand, here where a person's text
-becomes a Rasa `UserMessage`, so that the person is asked again and nothing is lost. Dropping the
-slash would not do: "restart" is a word of the `start_over` intent.
+into any person's conversation. Text that starts with `/` would make Rasa force an intent
+(`/restart` wipes what was collected, `/affirm{...}` sets entities): such a message is given the
+parse of a message the NLU did not understand, here where a person's text becomes a Rasa
+`UserMessage`, so that the person is asked again and nothing is lost. Dropping the slash would
+not do: "restart" is a word of the `start_over` intent.
 """
 
 from __future__ import annotations
@@ -26,8 +31,7 @@ from asyncio import CancelledError
 from typing import Any
 
 import structlog
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
@@ -47,6 +51,12 @@ structlogger = structlog.get_logger()
 
 #: the intent of a message that is not understood (what Rasa's FallbackClassifier predicts)
 NOT_UNDERSTOOD = "nlu_fallback"
+#: the person's channels, as the webhook sends them in a turn's metadata; the first is the default
+PERSON_CHANNELS = ("sms", "voice")
+#: how the turns are recorded in the tracker (`latest_input_channel`)
+RECORDED_INPUT_CHANNEL = "rest"
+#: the parts of a message the webhook reads, in Rasa's names
+MESSAGE_PARTS = ("text", "custom", "buttons", "image", "attachment")
 
 
 def forced_intent(text: str, domain: Domain | None) -> str | None:
@@ -86,24 +96,42 @@ def unauthorized() -> HTTPResponse:
     )
 
 
-def saved_state_source(tracker_store: Any) -> Any:
-    """The store under Rasa's wrappers that remembers the state it last saved, if any."""
-    store = tracker_store
-    for _ in range(4):  # AwaitableTrackerStore -> FailSafeTrackerStore -> ours
-        if hasattr(store, "last_saved_state"):
-            return store
-        store = getattr(store, "_tracker_store", None)
-    return None
+def bad_request(message: str) -> HTTPResponse:
+    return response.json({"error": "bad_request", "message": message}, status=400)
 
 
-async def read_state(tracker_store: Any, sender_id: str) -> dict[str, Any]:
-    tracker = await tracker_store.retrieve(sender_id)
-    if tracker is None:
-        return {"slots": None, "active_loop": None}
-    return {"slots": tracker.current_slot_values(), "active_loop": tracker.active_loop_name}
+def person_channel(metadata: Any) -> str:
+    """The channel a turn comes from (metadata `channel`), "sms" unless it says "voice"."""
+    channel = metadata.get("channel") if isinstance(metadata, dict) else None
+    return channel if channel in PERSON_CHANNELS else PERSON_CHANNELS[0]
 
 
-class RestWithStateInput(RestInput):
+class TurnCollector(CollectingOutputChannel):
+    """Collects a turn's messages for the HTTP answer, named after the person's channel, each
+    response's text and custom data in one message."""
+
+    def __init__(self, channel: str = PERSON_CHANNELS[0]) -> None:
+        super().__init__()
+        self.channel = channel
+
+    def name(self) -> str:  # type: ignore[override]  # per turn, not per class
+        """What Rasa matches a response variant's `channel` against."""
+        return self.channel
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """One message per response, its parts together. Text is split on blank lines as
+        Rasa's collector does; the custom data goes with the last part (what is asked)."""
+        parts = {key: message[key] for key in MESSAGE_PARTS if message.get(key)}
+        if not parts:
+            return
+        texts = str(parts.pop("text", "")).strip().split("\n\n")
+        for text in texts[:-1]:
+            self.messages.append({"text": text})
+        last = {"text": texts[-1]} if texts[-1] else {}
+        self.messages.append({**last, **parts})
+
+
+class RestWithStateInput(InputChannel):
     def __init__(self, token: str) -> None:
         if not token:
             raise ValueError("the rest_state channel needs a token (RASA_TOKEN)")
@@ -121,8 +149,14 @@ class RestWithStateInput(RestInput):
     def authorised(self, request: Request) -> bool:
         return hmac.compare_digest(bearer_token(request).encode(), self.token.encode())
 
-    def _extract_input_channel(self, req: Request) -> str:
-        return RestInput.name()
+    def get_output_channel(self) -> TurnCollector:
+        """Rasa's API (`POST /conversations/<id>/execute?output_channel=rest_state`, the advisor's
+        hand-back) answers through this: the SMS wording, text and data together."""
+        return TurnCollector()
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        metadata = (request.json or {}).get("metadata") if isinstance(request.json, dict) else None
+        return metadata if isinstance(metadata, dict) else None
 
     def blueprint(self, on_new_message: Any) -> Blueprint:
         webhook = Blueprint("rest_state_webhook", __name__)
@@ -135,33 +169,31 @@ class RestWithStateInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             if not self.authorised(request):
                 return unauthorized()
-            sender_id = await self._extract_sender(request)
-            text = self._extract_message(request)
-            agent = request.app.ctx.agent
+            body = request.json
+            if not isinstance(body, dict):
+                return bad_request("a JSON object is expected")
+            sender_id, text = body.get("sender"), body.get("message")
+            if not isinstance(sender_id, str) or not sender_id or not isinstance(text, str):
+                return bad_request("'sender' and 'message' must be strings")
+            metadata = self.get_metadata(request)
             parse_data = None
-            if isinstance(text, str) and forced_intent(text, getattr(agent, "domain", None)):
+            if forced_intent(text, getattr(request.app.ctx.agent, "domain", None)):
                 parse_data = not_understood(text)
-            collector = CollectingOutputChannel()
+            collector = TurnCollector(person_channel(metadata))
             message = UserMessage(
                 text,
                 collector,
                 sender_id,
                 parse_data=parse_data,
-                input_channel=self._extract_input_channel(request),
-                metadata=self.get_metadata(request),
+                input_channel=RECORDED_INPUT_CHANNEL,
+                metadata=metadata,
             )
-            store = saved_state_source(agent.tracker_store)
-            if store is not None:
-                store.forget_saved_state(sender_id)
             try:
                 await on_new_message(message)
             except CancelledError:
                 structlogger.error("rest_state.message.received.timeout")
             except Exception:  # noqa: BLE001 - as the REST channel: answer what was collected
                 structlogger.exception("rest_state.message.received.failure")
-            state = store.last_saved_state(sender_id) if store is not None else None
-            if state is None:
-                state = await read_state(agent.tracker_store, sender_id)
-            return response.json({"messages": collector.messages, **state})
+            return response.json({"messages": collector.messages})
 
         return webhook

@@ -3,7 +3,8 @@
 Rasa warns "The utterance 'utter_x' is not used in any story or rule" for responses that forms
 ask (`utter_ask_<slot>`) and that custom actions send (`dispatcher.utter_message(response=...)`),
 since it reads neither. Those are checked here instead: a form ask must match a form's slot, and
-any other response must be named in the actions' code. Every other warning fails the run.
+any other response must be named in the actions' code (or bot/'s, for the fragments it renders:
+bot/responses.py). Every other warning fails the run.
 """
 
 from __future__ import annotations
@@ -47,8 +48,11 @@ def domain_responses() -> set[str]:
 
 
 def referenced_by_actions() -> set[str]:
-    code = "\n".join(p.read_text() for p in (ROOT / "actions").rglob("*.py"))
-    return set(re.findall(r"\"(utter_\w+)\"", code))
+    """Response names in the actions' code, and in bot/ (tables of fragments it renders)."""
+    files = [*(ROOT / "actions").rglob("*.py"), *(ROOT / "bot").glob("*.py")]
+    code = "\n".join(p.read_text() for p in files)
+    # "utter_action" is the key under which Rasa keeps a bot message's response name.
+    return set(re.findall(r"\"(utter_\w+)\"", code)) - {"utter_action"}
 
 
 def main() -> int:

@@ -4,9 +4,13 @@ clean the text (NFKC, Unicode digits as ASCII, no control characters, 1600 chara
 → "supprimer mes données" (webhook/erasure.py) → redact secrets (by the step the message answers,
 the one stored before the turn, and what the record adds: a one-time code outstanding, the
 credentials screen reached; see bot/redaction.py) → transcript (encrypted at rest) → Rasa →
-replies → transcript, and the conversation's step and state read back from the tracker. Turns of
-one conversation are serialised with a Redis lock so that two messages sent at once are answered
+replies → transcript. The conversation's step and a handoff come with Rasa's answer itself (the
+data of the question asked, `webhook.reply.TurnReply`): the tracker is not read after a turn. Turns
+of one conversation are serialised with a Redis lock so that two messages sent at once are answered
 in order.
+
+`Dialogue.handle` returns the texts to send (SMS); `Dialogue.turn` the whole `TurnReply`, for a
+face that renders the question itself (voice: its kind of input, keypad, hints, simpler form).
 
 Faults never leave the person without an answer: Rasa down → `RASA_DOWN` (an apology, and the
 conversation joins the advisors' queue); the action server down (Rasa then answers nothing) →
@@ -23,6 +27,7 @@ happens: Twilio's retries are dropped by MessageSid (or CallSid + turn) before t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import traceback
 from collections.abc import Callable
@@ -42,26 +47,11 @@ from webhook.conversations import ConversationStore
 from webhook.erasure import ConversationEraser, ErasureFlow
 from webhook.metrics import record_rasa_down, record_step_change
 from webhook.rasa_client import RasaClient, RasaUnavailable
+from webhook.reply import TurnReply
+from webhook.texts import ACTIONS_DOWN, BUSY, HOLDING, LATE_FAILURE, RASA_DOWN
 
 logger = logging.getLogger(__name__)
 
-RASA_DOWN = (
-    "Désolé, l'assistant rencontre un problème technique. Votre demande est transmise à un "
-    "conseiller, qui vous répondra ici. Vous pouvez aussi réessayer dans quelques minutes."
-)
-ACTIONS_DOWN = (
-    "Désolé, l'assistant rencontre un problème technique et ne peut pas continuer pour "
-    "l'instant. Vos réponses sont gardées. Un conseiller va vous répondre ici ; vous pouvez "
-    "aussi écrire CONTINUER dans quelques minutes."
-)
-HOLDING = "Un instant, je vérifie vos informations. Je vous réponds dans un prochain message."
-LATE_FAILURE = (
-    "Désolé, un problème technique nous empêche de vous répondre. Écrivez CONTINUER dans "
-    "quelques minutes, ou CONSEILLER pour parler à quelqu'un."
-)
-BUSY = (
-    "Votre message précédent est encore en cours de traitement. Renvoyez celui-ci dans un instant."
-)
 MAX_TEXT = 1600
 
 
@@ -72,6 +62,7 @@ def clean_text(text: str) -> str:
 
 
 def current_step(slots: dict[str, Any]) -> str:
+    """The step of a tracker's slots (the advisor's hand-back, which reads them anyway)."""
     if slots.get("__active_loop") and slots.get("requested_slot"):
         return str(slots["requested_slot"])
     return str(slots.get("flow_step") or "")
@@ -99,6 +90,13 @@ class Dialogue:
 
     def handle(self, conversation_id: str, text: str, channel: str) -> list[str]:
         """Runs one person's message through the assistant; returns the replies to send."""
+        return self.turn(conversation_id, text, channel).texts
+
+    def turn(self, conversation_id: str, text: str, channel: str) -> TurnReply:
+        """`handle`, with what the replies ask: the question (its kind of input, keypad, speech
+        hints, simpler form; the phone's variant when `channel` is "voice"), the step, a handoff.
+        `texts` are the replies to say, values shown; a fault's apology is a reply with no
+        question."""
         bind_conversation(conversation_id)  # every log line of this turn carries the id
         text = clean_text(text)
         try:
@@ -106,7 +104,7 @@ class Dialogue:
                 return self._turn(conversation_id, text, channel)
         except LockError:
             logger.warning("turn lock of %s not acquired in time", conversation_id)
-            return [BUSY]
+            return TurnReply([BUSY])
 
     def handle_within(
         self,
@@ -163,7 +161,7 @@ class Dialogue:
         except Exception as failure:  # noqa: BLE001 - logged; nothing else can be done here
             logger.error("late replies of %s not delivered: %s", conversation_id, failure)
 
-    def _turn(self, conversation_id: str, text: str, channel: str) -> list[str]:
+    def _turn(self, conversation_id: str, text: str, channel: str) -> TurnReply:
         record = self.conversations.get(conversation_id) or {}
         erasure = self.erasure.turn(conversation_id, text, record)
         if erasure is not None:
@@ -172,32 +170,41 @@ class Dialogue:
                 self.conversations.append(conversation_id, "person", shown)
                 for reply in erasure:
                     self.conversations.append(conversation_id, "bot", reply)
-            return erasure
+            return TurnReply(erasure)
         redacted = self.redact(conversation_id, text, record)
         self.conversations.append(conversation_id, "person", redacted.display)
         if record.get("state") == "advisor":
-            return []  # an advisor has the conversation: the bot stays silent
+            return TurnReply([])  # an advisor has the conversation: the bot stays silent
         metadata = {"channel": channel, "caller": record.get("caller", "")}
         try:
-            messages = self.rasa.send(conversation_id, redacted.text, metadata)
+            answer = TurnReply.from_messages(
+                self.rasa.send(conversation_id, redacted.text, metadata)
+            )
         except RasaUnavailable as error:
             logger.error("rasa unavailable for %s: %s", conversation_id, error)
             record_rasa_down(channel, record.get("state", "bot"))
-            return self._apologise(conversation_id, RASA_DOWN)
-        replies = [m["text"] for m in messages if m.get("text")]
-        if not replies and not self._actions_healthy():
+            return TurnReply(self._apologise(conversation_id, RASA_DOWN))
+        if not answer.texts and not self._actions_healthy():
             logger.error("action server down during a turn of %s", conversation_id)
-            return self._apologise(conversation_id, ACTIONS_DOWN)
-        replies += self._sync_state(conversation_id, record)
-        # A value read back for confirmation travels as a ref: shown here, masked in the
-        # transcript (bot/confirmation.py).
-        shown = [
-            show_values(reply, lambda ref: self.vault.get(ref, conversation_id))
-            for reply in replies
-        ]
+            return TurnReply(self._apologise(conversation_id, ACTIONS_DOWN))
+        replies = answer.texts + self._record_step(conversation_id, record, answer)
+        return self._show(conversation_id, answer, replies)
+
+    def _show(self, conversation_id: str, answer: TurnReply, replies: list[str]) -> TurnReply:
+        """The reply as the person gets it, its replies kept in the transcript: a value read
+        back for confirmation travels as a ref, shown here (in the question's words too) and
+        masked in the transcript (bot/confirmation.py)."""
+
+        def reveal(ref: str) -> str | None:
+            return self.vault.get(ref, conversation_id)
+
+        shown = [show_values(reply, reveal) for reply in replies]
         for _person, kept in shown:
             self.conversations.append(conversation_id, "bot", kept)
-        return [person for person, _kept in shown]
+        question = answer.question
+        if question is not None and question.text:
+            question = dataclasses.replace(question, text=show_values(question.text, reveal)[0])
+        return TurnReply([person for person, _kept in shown], question, answer.step, answer.handoff)
 
     def _apologise(self, conversation_id: str, apology: str) -> list[str]:
         """A fault: the person is told, and the conversation joins the advisors' queue."""
@@ -221,21 +228,21 @@ class Dialogue:
         except requests.RequestException:
             return False
 
-    def _sync_state(self, conversation_id: str, record: dict[str, str]) -> list[str]:
-        try:
-            slots = self.rasa.tracker_slots(conversation_id)
-        except RasaUnavailable as error:
-            logger.warning("could not read the tracker of %s: %s", conversation_id, error)
-            return []
-        step = current_step(slots)
-        fields = {"step": step, **self.conversations.step_fields(step)}
-        if slots.get("handoff_reason") and record.get("state", "bot") == "bot":
+    def _record_step(
+        self, conversation_id: str, record: dict[str, str], answer: TurnReply
+    ) -> list[str]:
+        """Stores the step the reply asks (unchanged when it asks nothing) and, on a handoff,
+        that the conversation waits for an advisor; returns the extra replies of that wait."""
+        before = record.get("step", "")
+        fields: dict[str, str] = {}
+        if answer.step:
+            fields = {"step": answer.step, **self.conversations.step_fields(answer.step)}
+        if answer.handoff and record.get("state", "bot") == "bot":
             fields["state"] = "waiting"
-        self.conversations.update(conversation_id, **fields)
-        handoff = (slots.get("handoff_reason") or "asked") if "state" in fields else None
-        record_step_change(
-            record.get("channel", ""), record.get("step", ""), fields["step"], handoff
-        )
+        if fields:
+            self.conversations.update(conversation_id, **fields)
+        handoff = answer.handoff if "state" in fields else None
+        record_step_change(record.get("channel", ""), before, answer.step or before, handoff)
         if fields.get("state") == "waiting" and self.on_waiting is not None:
             return self.on_waiting(conversation_id)
         return []

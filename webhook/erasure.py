@@ -14,11 +14,10 @@ national service: erasing the conversation does not undo it, and the person is t
 from __future__ import annotations
 
 import logging
-import re
 
 import redis
 
-from bot.french_numbers import strip_accents
+from bot.control_words import ERASE_NO, ERASE_YES, is_erasure_request, is_one_of
 from bot.vault import Vault
 from webhook import texts
 from webhook.conversations import ConversationStore
@@ -34,28 +33,6 @@ LATEST_CALL_PREFIX = "voice:latest:"
 LIVE_CALL_PREFIX = "voice:live:"
 CALL_STATE_PREFIX = "voice:call:"
 LINK_INDEX_PREFIX = "voicelink:conv:"
-
-
-_REQUEST = re.compile(
-    r"^(je veux |je voudrais |merci de |pouvez vous |veuillez )?"
-    r"(supprime[rz]?|efface[rz]?|oublie[rz]?|detruire|detruisez)"
-    r" (toutes |tout )?(mes|les|ces) (donnees|informations|infos)( personnelles)?"
-    r"( svp| s il vous plait)?$"
-)
-_YES = frozenset({"oui", "o", "ok", "d accord", "oui supprimer", "supprimer", "je confirme"})
-_NO = frozenset({"non", "n", "non merci", "annuler", "continuer", "garder"})
-
-
-def _words(text: str) -> str:
-    """Lower case, no accents, no punctuation, single spaces: "Supprimer mes données !" →
-    "supprimer mes donnees"."""
-    letters = "".join(c if c.isalnum() else " " for c in strip_accents(text.lower()))
-    return " ".join(letters.split())
-
-
-def is_erasure_request(text: str) -> bool:
-    """True for "supprimer mes données", "effacez mes informations svp"… typed or said alone."""
-    return bool(_REQUEST.match(_words(text)))
 
 
 def _text(value: bytes | str) -> str:
@@ -114,10 +91,9 @@ class ErasureFlow:
         if not record.get(self.PENDING_FIELD):
             return None
         self.conversations.clear_fields(conversation_id, self.PENDING_FIELD)
-        answer = _words(text)
-        if answer in _YES:
+        if is_one_of(text, ERASE_YES):
             self.eraser.erase(conversation_id)
             return [texts.ERASE_DONE]
-        if answer in _NO:
+        if is_one_of(text, ERASE_NO):
             return [texts.ERASE_KEPT]
         return None  # anything else: the erasure is dropped and the message handled as usual

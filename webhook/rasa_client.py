@@ -6,15 +6,13 @@ one. Connections are kept alive in a pool as large as the webhook's concurrency:
 default of 10, an 11th concurrent turn would open (and then drop) a new connection.
 
 A turn goes to Rasa's `rest_state` channel (rasa_addons/rest_with_state.py), with
-`Authorization: Bearer <RASA_TOKEN>` (the channel answers no one else), which answers the
-conversation's slots with the messages: `tracker_slots` called next by the same thread for the
-same conversation uses them instead of reading the tracker a second time. Any other call, or a
-second read, goes to Rasa.
+`Authorization: Bearer <RASA_TOKEN>` (the channel answers no one else). Its messages say what they
+ask (webhook/reply.py): a turn needs no tracker read. `tracker_slots` reads the tracker, for what
+genuinely needs a person's collected values (the advisor console) and nothing else.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 from urllib.parse import quote
@@ -25,7 +23,8 @@ from requests.adapters import HTTPAdapter
 from webhook.metrics import RASA_SECONDS
 
 POOL_SIZE = 128
-STATE_FRESH_SECONDS = 2.0
+#: the input channel whose collector answers Rasa's API too (text and custom in one message)
+CHANNEL = "rest_state"
 
 
 class RasaUnavailable(Exception):
@@ -41,17 +40,16 @@ class RasaClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self._last_turn = threading.local()  # (sender, slots, when) of this thread's last turn
 
     def send(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        """One user turn; returns the bot's messages ({"text": ...}, {"custom": ...})."""
-        self._last_turn.state = None
+        """One user turn; returns the bot's messages ({"text": ..., "custom": {...}}). The
+        metadata's `channel` ("sms" or "voice") picks the responses' wording."""
         started = time.perf_counter()
         try:
             response = self.session.post(
-                f"{self.base_url}/webhooks/rest_state/webhook",
+                f"{self.base_url}/webhooks/{CHANNEL}/webhook",
                 json={"sender": sender, "message": text, "metadata": metadata or {}},
                 headers={"X-Conversation-Id": sender, "Authorization": f"Bearer {self.token}"},
                 timeout=self.timeout,
@@ -62,19 +60,11 @@ class RasaClient:
             RASA_SECONDS.labels("message").observe(time.perf_counter() - started)
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered {response.status_code}")
-        body = response.json() or {}
-        if body.get("slots") is not None:
-            slots = dict(body["slots"])
-            slots["__active_loop"] = body.get("active_loop")
-            self._last_turn.state = (sender, slots, time.monotonic())
-        return list(body.get("messages") or [])
+        return list((response.json() or {}).get("messages") or [])
 
     def tracker_slots(self, sender: str) -> dict[str, Any]:
-        """Current slots and active loop of a conversation (no events: they are not needed)."""
-        state = getattr(self._last_turn, "state", None)
-        self._last_turn.state = None
-        if state and state[0] == sender and time.monotonic() - state[2] < STATE_FRESH_SECONDS:
-            return dict(state[1])  # what the turn just answered: the tracker is not read again
+        """Current slots and active loop of a conversation (no events: they are not needed).
+        Not for a turn: what a turn asks comes with its messages."""
         started = time.perf_counter()
         try:
             response = self.session.get(
@@ -101,12 +91,18 @@ class RasaClient:
         )
 
     def execute_action(self, sender: str, name: str) -> list[dict[str, Any]]:
-        """Runs one action (or response) in a conversation; returns the bot's messages.
+        """Runs one action (or response) in a conversation; returns the bot's messages, as a
+        turn's (the SMS wording, each question with its data: webhook/reply.py).
 
-        Rasa then predicts nothing more: the caller decides what follows.
+        Rasa then predicts nothing more: the caller decides what follows. (Rasa's answer also
+        holds a tracker, but the one read BEFORE the action ran: it is not used.)
         """
         body = self._call_api(
-            "POST", f"/conversations/{quote(sender, safe='')}/execute", {"name": name}, sender
+            "POST",
+            f"/conversations/{quote(sender, safe='')}/execute",
+            {"name": name},
+            sender,
+            {"output_channel": CHANNEL},
         )
         return list(body.get("messages") or [])
 
@@ -115,14 +111,18 @@ class RasaClient:
         return self._call_api("GET", "/domain")
 
     def _call_api(
-        self, method: str, path: str, body: Any = None, conversation_id: str = ""
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        conversation_id: str = "",
+        params: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        self._last_turn.state = None  # the tracker may change: the next read goes to Rasa
         try:
             response = self.session.request(
                 method,
                 self.base_url + path,
-                params={"include_events": "NONE", "token": self.token},
+                params={"include_events": "NONE", "token": self.token, **(params or {})},
                 json=body,
                 headers={"Accept": "application/json", "X-Conversation-Id": conversation_id},
                 timeout=self.timeout,

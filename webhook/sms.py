@@ -13,7 +13,6 @@ TwiML as element text, escaped by the `twilio` library.
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 
 import phonenumbers
@@ -22,6 +21,8 @@ from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import HTTPException
 
+from bot import control_words
+from bot.control_words import is_one_of
 from bot.french_numbers import normalize_characters
 from bot.sms_text import to_gsm7
 from webhook import texts
@@ -32,8 +33,6 @@ from webhook.voice import call_awaiting_sms
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("sms", __name__)
 
-STOP_WORDS = {"stop", "arret", "arrêt", "stop sms", "desabonner", "désabonner", "unsubscribe"}
-START_WORDS = {"start", "unstop", "reprendre sms"}
 MAX_BODY = 1600
 
 
@@ -71,11 +70,10 @@ def run_sms_turn(
     """
     s = services()
     body = normalize_characters(body[: MAX_BODY * 2])
-    keyword = re.sub(r"\s+", " ", body.strip().lower())
-    if keyword in STOP_WORDS:
+    if is_one_of(body, control_words.STOP):
         s.conversations.set_opted_out(address, True)
         return [texts.SMS_OPTED_OUT]
-    if keyword in START_WORDS:
+    if is_one_of(body, control_words.START):
         s.conversations.set_opted_out(address, False)
         return [texts.SMS_OPTED_IN]
     if s.conversations.is_opted_out(address):

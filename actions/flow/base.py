@@ -1,8 +1,10 @@
 """What every stage shares: the outcome table entry, how an entry becomes events, the context.
 
 An `Outcome` is one row of a stage's table: a backend result (an error code, or a named success)
-→ a French sentence to say (or a function of the refusal that builds it), slots to set, slots to
-empty, and the next screen. Stages keep in code only what a row cannot say (vault references, a
+→ a response to say (or a function of the refusal that gives it with its values), slots to set,
+slots to empty, and the next screen. The words are the domain's (bot/domain/messages.yml); the
+slots a row sets are also the response's values (`{handoff_reason}`), since Rasa renders it
+before they are set. Stages keep in code only what a row cannot say (vault references, a
 first name in the greeting).
 """
 
@@ -32,7 +34,7 @@ class _ErrorCode:
 
 ERROR_CODE: Any = _ErrorCode()
 
-SESSION_EXPIRED = "Pour votre sécurité, votre session a expiré. Reprenons l'identification."
+SESSION_EXPIRED = "utter_session_expired"
 
 #: Refusals saying the backend forgot the activation (30 minutes).
 SESSION_CODES = ("activation_not_found", "activation_expired")
@@ -52,10 +54,11 @@ CODE_REQUEST_SLOTS = ("code_request_ref", "mobile_ref", "mobile_confirmed") + OT
 
 @dataclass(frozen=True)
 class Outcome:
-    """One row: say `say`, set `sets` (in order), empty `clear` (in order), go to `route`
-    (None: the next stage runs)."""
+    """One row: say the response `say` (or the `utter_message` arguments a function of the
+    refusal gives), set `sets` (in order), empty `clear` (in order), go to `route` (None: the
+    next stage runs)."""
 
-    say: str | Callable[[Any], str] | None = None
+    say: str | Callable[[Any], dict[str, Any]] | None = None
     sets: tuple[tuple[str, Any], ...] = ()
     clear: tuple[str, ...] = ()
     route: str | None = None
@@ -78,16 +81,17 @@ class Context:
     tracker: Tracker
     slots: dict[str, Any] = field(default_factory=dict)
 
-    def reveal(self, name: str) -> str | None:
+    async def reveal(self, name: str) -> str | None:
         """The real value behind the slot `name` (a vault reference), None once it expired."""
-        return runtime().reveal(self.slots.get(name), self.tracker.sender_id)
+        return await runtime().reveal(self.slots.get(name), self.tracker.sender_id)
 
-    def keep(self, kind: str, value: str) -> str:
+    async def keep(self, kind: str, value: str) -> str:
         """A vault reference for `value`, bound to this conversation."""
-        return runtime().vault.put(kind, value, self.tracker.sender_id)
+        return await runtime().vault.put(kind, value, self.tracker.sender_id)
 
-    def say(self, text: str) -> None:
-        self.dispatcher.utter_message(text=text)
+    def say(self, response: str, **values: Any) -> None:
+        """Sends the domain's `response`, filled by Rasa with the slots and `values`."""
+        self.dispatcher.utter_message(response=response, **values)
 
 
 #: The backend forgot the activation: identify again with what is kept.
@@ -102,14 +106,15 @@ def each(codes: Iterable[str], outcome: Outcome) -> dict[str, Outcome]:
 def apply(
     ctx: Context, outcome: Outcome, detail: Any = None, extra: Iterable[EventType] = ()
 ) -> Step:
-    """Says the row's sentence (built from `detail` when it is a function), then returns its
+    """Says the row's response (given by `detail` when it is a function), then returns its
     events (`extra` first) and route."""
-    text = outcome.say(detail) if callable(outcome.say) else outcome.say
-    if text:
-        ctx.say(text)
+    sets = [(name, detail.code if value is ERROR_CODE else value) for name, value in outcome.sets]
+    said = outcome.say(detail) if callable(outcome.say) else {"response": outcome.say}
+    if said.get("response"):
+        ctx.say(**{**dict(sets), **said})
     events: list[EventType] = list(extra)
-    for name, value in outcome.sets:
-        events.append(SlotSet(name, detail.code if value is ERROR_CODE else value))
+    for name, value in sets:
+        events.append(SlotSet(name, value))
     events += [SlotSet(name, None) for name in outcome.clear]
     return Step(events, outcome.route)
 

@@ -16,8 +16,8 @@ from actions.flow.base import (
     each,
     refused,
 )
+from actions.form_base import attempts_left
 from actions.runtime import runtime
-from bot import replies
 
 CARD_CHECKED = Outcome(sets=(("card_verified", True),))
 
@@ -25,23 +25,22 @@ CARD_CHECKED = Outcome(sets=(("card_verified", True),))
 CARD_REFUSED: dict[str, Outcome] = {
     **each(SESSION_CODES, SESSION_LOST),
     "card_locked": Outcome(
-        "Le numéro de série a été refusé trop de fois. Un conseiller va vous "
-        "aider : il vous répondra ici, ou appelez le 34 22.",
+        "utter_card_locked",
         sets=(("handoff_reason", "card_locked"),),
         route="handoff",
     ),
     OTHER: Outcome(
-        lambda error: (
-            "Ce numéro de série ne correspond pas à votre carte Vitale. Vérifiez le type "
-            f"de carte et le numéro. {replies.attempts_left(attempts_detail(error))}"
-        ).strip(),
+        lambda error: {
+            "response": "utter_card_mismatch",
+            "attempts": attempts_left(attempts_detail(error)),
+        },
         clear=("card_serial",),
         route="card",
     ),
 }
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("card_verified"):
         return Step()
@@ -49,7 +48,9 @@ def stage(ctx: Context) -> Step:
     if not card_type or not serial:
         return Step(route="card")
     try:
-        runtime().backend.check_card(ctx.reveal("activation_ref") or "", card_type, serial)
+        await runtime().backend.check_card(
+            await ctx.reveal("activation_ref") or "", card_type, serial
+        )
     except BackendError as error:
         return refused(ctx, CARD_REFUSED, error)
     metrics.step_completed("card")

@@ -22,19 +22,17 @@ from actions.flow.base import (
     refused,
 )
 from actions.runtime import runtime
+from bot import responses
 
 #: The field changed → what the confirmation says.
-SAVED = {
-    "email": "votre nouvelle adresse e-mail est enregistrée",
-    "mobile": "votre nouveau numéro de mobile est enregistré",
-}
+SAVED = {"email": "utter_contact_saved_email", "mobile": "utter_contact_saved_mobile"}
 CHANGE_DONE_SLOTS = ("contact_confirmed", "contact_change", "new_contact") + OTP_SLOTS
 
 #: `update_contact` refused → the step.
 UPDATE_REFUSED: dict[str, Outcome] = {
     **each(SESSION_CODES, SESSION_LOST),
     OTHER: Outcome(
-        "Cette coordonnée n'a pas pu être enregistrée. Écrivez-en une autre, ou CONSEILLER.",
+        "utter_contact_not_saved",
         clear=("new_contact",) + OTP_SLOTS,
         route="contact",
     ),
@@ -43,37 +41,38 @@ UPDATE_REFUSED: dict[str, Outcome] = {
 LOOKUP_REFUSED: dict[str, Outcome] = each(SESSION_CODES, SESSION_LOST)
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("contact_confirmed") == "confirmed":
         return Step()
-    activation_id = ctx.reveal("activation_ref") or ""
+    activation_id = await ctx.reveal("activation_ref") or ""
     done = Step()
     field, new_value = slots.get("contact_change"), slots.get("new_contact")
     if slots.get("contact_confirmed") == "change" and field and new_value:
-        waiting = one_time_code.pending(
+        waiting = await one_time_code.pending(
             ctx,
             f"confirm_{field}",
             lambda: ctx.keep("tok", new_value),
-            ctx.reveal("nir"),  # for the per-NIR throttle
+            await ctx.reveal("nir"),  # for the per-NIR throttle
         )
         if waiting is not None:
             return waiting
         try:
-            runtime().backend.update_contact(activation_id, **{field: new_value})
+            await runtime().backend.update_contact(activation_id, **{field: new_value})
         except BackendError as error:
             return refused(ctx, UPDATE_REFUSED, error)
         metrics.step_completed("contact_change")
         saved = SAVED["email"] if field == "email" else SAVED["mobile"]
-        done = apply(ctx, Outcome(f"C'est vérifié : {saved}.", clear=CHANGE_DONE_SLOTS))
+        done = apply(ctx, Outcome(saved, clear=CHANGE_DONE_SLOTS))
     try:
-        contact = runtime().backend.contact(activation_id)
+        contact = await runtime().backend.contact(activation_id)
     except BackendError as error:
         return refused(ctx, LOOKUP_REFUSED, error)
+    none = responses.text("utter_contact_none_on_file")
     on_file = Outcome(
         sets=(
-            ("email_masked", contact.email_masked or "aucun"),
-            ("mobile_masked", contact.mobile_masked or "aucun"),
+            ("email_masked", contact.email_masked or none),
+            ("mobile_masked", contact.mobile_masked or none),
         ),
         route="contact",
     )

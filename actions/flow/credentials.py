@@ -19,7 +19,7 @@ from actions.flow.base import (
     refused,
 )
 from actions.runtime import runtime
-from bot import replies
+from actions.validate_credentials_form import identifier_refused, password_refused
 
 PASSWORD_SLOTS = ("password", "password_confirmation")
 
@@ -29,48 +29,48 @@ CREATED = Outcome(sets=(("account_created", True),), clear=PASSWORD_SLOTS)
 CREDENTIALS_REFUSED: dict[str, Outcome] = {
     **each(SESSION_CODES, SESSION_LOST),
     "identifier_taken": Outcome(
-        "Cet identifiant vient d'être pris. Choisissez-en un autre.",
+        "utter_identifier_taken",
         clear=("identifier",),
         route="credentials",
     ),
     "identifier_invalid": Outcome(
-        lambda error: replies.identifier_refused(error.details.get("rules") or []),
+        lambda error: identifier_refused(error.details.get("rules") or []),
         clear=("identifier",),
         route="credentials",
     ),
     "password_weak": Outcome(
-        lambda error: replies.password_refused(error.details.get("rules") or []),
+        lambda error: password_refused(error.details.get("rules") or []),
         clear=PASSWORD_SLOTS,
         route="credentials",
     ),
     OTHER: Outcome(
-        "Votre compte n'a pas pu être créé. Écrivez CONSEILLER.",
+        "utter_account_not_created",
         clear=PASSWORD_SLOTS,
         route="paused",
     ),
 }
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("account_created"):
         return Step()
     identifier = slots.get("identifier")
-    password = ctx.reveal("password")
+    password = await ctx.reveal("password")
     if not identifier or not password or not slots.get("password_confirmation"):
         return Step(route="credentials")
-    activation_id = ctx.reveal("activation_ref") or ""
+    activation_id = await ctx.reveal("activation_ref") or ""
     try:
-        runtime().backend.set_credentials(activation_id, identifier, password)
+        await runtime().backend.set_credentials(activation_id, identifier, password)
     except BackendError as error:
         return refused(ctx, CREDENTIALS_REFUSED, error)
     metrics.step_completed("credentials")
-    forget_passwords(ctx)
+    await forget_passwords(ctx)
     return apply(ctx, CREATED)
 
 
-def forget_passwords(ctx: Context) -> None:
+async def forget_passwords(ctx: Context) -> None:
     vault = runtime().vault
     for name in PASSWORD_SLOTS:
         if ctx.slots.get(name):
-            vault.delete(ctx.slots[name])
+            await vault.delete(ctx.slots[name])

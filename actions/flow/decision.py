@@ -21,10 +21,7 @@ from actions.flow.base import (
 from actions.form_base import latest_intent
 from actions.runtime import runtime
 
-DONE_OPPOSED = (
-    "Votre opposition à la création de Mon espace santé est enregistrée. Vous pouvez changer "
-    "d'avis à tout moment : écrivez ACTIVER."
-)
+DONE_OPPOSED = "utter_opposition_recorded"
 
 #: The decision the backend recorded → the step.
 DECIDED: dict[str, Outcome] = {
@@ -39,14 +36,14 @@ STILL_OPPOSED = Outcome(DONE_OPPOSED, route="done")
 DECISION_REFUSED: dict[str, Outcome] = {
     **each(SESSION_CODES, SESSION_LOST),
     OTHER: Outcome(
-        "Votre choix n'a pas pu être enregistré. Choisissez à nouveau.",
+        "utter_decision_not_recorded",
         clear=("decision",),
         route="decision",
     ),
 }
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     recorded = slots.get("decision_recorded")
     if recorded == "oppose":
@@ -60,9 +57,9 @@ def stage(ctx: Context) -> Step:
     )
     if not ready:
         return Step(route="decision")
-    activation_id = ctx.reveal("activation_ref") or ""
+    activation_id = await ctx.reveal("activation_ref") or ""
     try:
-        runtime().backend.decide(activation_id, decision, bool(slots.get("consent")))
+        await runtime().backend.decide(activation_id, decision, bool(slots.get("consent")))
     except BackendError as error:
         return refused(ctx, DECISION_REFUSED, error)
     metrics.step_completed("decision")

@@ -11,58 +11,50 @@ from actions.flow.base import ERROR_CODE, OTHER, Context, Outcome, Step, apply, 
 from actions.identity_guard import guarded_identity_check
 
 #: Already locked (the handoff was said): say so again, without the hours.
-LOCKED_BEFORE = Outcome(
-    "Pour votre sécurité, l'identification est bloquée après trop d'essais. Un "
-    "conseiller va vous répondre ici ; vous pouvez aussi appeler le 34 22.",
-    route="handoff",
-)
+LOCKED_BEFORE = Outcome("utter_identity_still_locked", route="handoff")
 
 IDENTITY_REFUSED: dict[str, Outcome] = {
     "identity_mismatch": Outcome(
-        "Le code provisoire ou le numéro de sécurité sociale ne correspond pas. "
-        "Vérifiez votre code provisoire et écrivez-le à nouveau (si c'est le numéro qui "
-        "est faux, écrivez CORRIGER).",
+        "utter_identity_mismatch",
         clear=("provisional_code",),
         route="identity",
     ),
     "identity_locked": Outcome(
-        "Pour votre sécurité, l'identification est bloquée après trop d'essais. Un "
-        "conseiller va vous répondre ici ; vous pouvez aussi appeler le 34 22 (lun-ven "
-        "8h30-17h).",
+        "utter_identity_locked",
         sets=(("handoff_reason", "locked"),),
         route="handoff",
     ),
     "code_expired": Outcome(
-        "Votre code provisoire a expiré (il est valable 6 semaines). Un conseiller "
-        "peut vous en donner un nouveau : écrivez CONSEILLER.",
+        "utter_code_expired",
         clear=("provisional_code",),
         route="paused",
     ),
     "already_activated": Outcome(
-        "Votre espace Mon espace santé est déjà activé. Connectez-vous sur "
-        "monespacesante.fr avec votre identifiant et votre mot de passe.",
+        "utter_already_activated",
         route="done",
     ),
     OTHER: Outcome(
-        "Votre espace ne peut pas être activé ici. Un conseiller va vous aider : "
-        "écrivez CONSEILLER.",
+        "utter_cannot_activate_here",
         sets=(("handoff_reason", ERROR_CODE),),
         route="paused",
     ),
 }
 
 
-def greeting(first_name: str) -> str:
-    return f"Merci {first_name.title()}" if first_name else "Merci"
+def greeting(named: str, unnamed: str, first_name: str) -> dict[str, str]:
+    """The response that thanks the person by name (`named`), or without (`unnamed`)."""
+    if first_name:
+        return {"response": named, "first_name": first_name.title()}
+    return {"response": unnamed}
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("handoff_reason") == "locked":
         return apply(ctx, LOCKED_BEFORE)
     if slots.get("activation_ref"):
         return Step()
-    code, nir = ctx.reveal("provisional_code"), ctx.reveal("nir")
+    code, nir = await ctx.reveal("provisional_code"), await ctx.reveal("nir")
     if not code or not nir:
         # A value whose vault entry expired is asked again; nothing else is touched.
         expired = tuple(
@@ -72,14 +64,20 @@ def stage(ctx: Context) -> Step:
         )
         return apply(ctx, Outcome(clear=expired, route="identity"))
     try:
-        identity = guarded_identity_check(ctx.tracker.sender_id, ctx.tracker.events, nir, code)
+        identity = await guarded_identity_check(
+            ctx.tracker.sender_id, ctx.tracker.events, nir, code
+        )
     except BackendError as error:
         return refused(ctx, IDENTITY_REFUSED, error)
     metrics.step_completed("identity")
-    ctx.say(f"{greeting(identity.first_name)}, votre identité est vérifiée.")
+    ctx.say(
+        **greeting(
+            "utter_identity_verified", "utter_identity_verified_unnamed", identity.first_name
+        )
+    )
     checked = Outcome(
         sets=(
-            ("activation_ref", ctx.keep("tok", identity.activation_id)),
+            ("activation_ref", await ctx.keep("tok", identity.activation_id)),
             ("first_name", identity.first_name),
         )
     )

@@ -22,14 +22,13 @@ from actions.flow.base import (
     refused,
 )
 from actions.flow.identity import IDENTITY_REFUSED, greeting
+from actions.form_base import attempts_left
 from actions.identity_guard import guarded_code_request
 from actions.runtime import runtime
-from bot import replies
 
-LOCKED_BEFORE = Outcome(replies.ONE_TIME_CODE_LOCKED, route="handoff")
+LOCKED_BEFORE = Outcome("utter_otp_locked", route="handoff")
 NOT_THEIR_MOBILE = Outcome(
-    "D'accord. Seul un conseiller peut changer le numéro enregistré, après avoir "
-    "vérifié votre identité : il va vous répondre ici, ou appelez le 34 22.",
+    "utter_mobile_not_theirs",
     sets=(("handoff_reason", "mobile_not_theirs"),),
     route="handoff",
 )
@@ -38,20 +37,18 @@ NOT_THEIR_MOBILE = Outcome(
 REQUEST_REFUSED: dict[str, Outcome] = {
     **IDENTITY_REFUSED,
     "person_not_found": Outcome(
-        lambda error: (
-            "Ces informations ne correspondent pas à nos fichiers. Vérifiez votre "
-            "date de naissance et votre carte (écrivez CORRIGER pour changer le numéro de "
-            f"sécurité sociale). {replies.attempts_left(attempts_detail(error))}"
-        ).strip(),
+        lambda error: {
+            "response": "utter_person_not_found",
+            "attempts": attempts_left(attempts_detail(error)),
+        },
         clear=("birth_date", "card_type", "card_serial"),
         route="new_code",
     ),
     "request_locked": Outcome(
-        replies.ONE_TIME_CODE_LOCKED, sets=(("handoff_reason", "locked"),), route="handoff"
+        "utter_otp_locked", sets=(("handoff_reason", "locked"),), route="handoff"
     ),
     "no_mobile": Outcome(
-        "Aucun numéro de mobile n'est enregistré pour vous : un conseiller va "
-        "vous envoyer un nouveau code. Il vous répondra ici, ou appelez le 34 22.",
+        "utter_no_mobile_on_file",
         sets=(("handoff_reason", "no_mobile"),),
         route="handoff",
     ),
@@ -63,7 +60,7 @@ ACTIVATION_REFUSED: dict[str, Outcome] = {
     **each(
         ("request_not_found", "request_expired"),
         Outcome(
-            "Pour votre sécurité, la demande a expiré. Reprenons la vérification.",
+            "utter_code_request_expired",
             clear=CODE_REQUEST_SLOTS,
             route="new_code",
         ),
@@ -71,40 +68,43 @@ ACTIVATION_REFUSED: dict[str, Outcome] = {
 }
 
 
-def stage(ctx: Context) -> Step:
+async def stage(ctx: Context) -> Step:
     slots = ctx.slots
     if slots.get("code_path") != "new_code" or slots.get("activation_ref"):
         return Step()
     if slots.get("handoff_reason") in ("locked", "otp_locked"):
         return apply(ctx, LOCKED_BEFORE)
-    nir = ctx.reveal("nir")
+    nir = await ctx.reveal("nir")
     if not nir or not slots.get("birth_date"):
         expired = ("nir",) if slots.get("nir") and not nir else ()
         return apply(ctx, Outcome(clear=expired, route="new_code"))
     if not slots.get("card_type") or not slots.get("card_serial"):
         return Step(route="card")
-    request_id = ctx.reveal("code_request_ref")
+    request_id = await ctx.reveal("code_request_ref")
     if not request_id:
-        return open_code_request(ctx, nir)
+        return await open_code_request(ctx, nir)
     if slots.get("mobile_confirmed") == "not_mine":
         return apply(ctx, NOT_THEIR_MOBILE)
     if slots.get("mobile_confirmed") != "confirmed":
         return Step(route="mobile_check")
-    waiting = one_time_code.pending(ctx, "new_code", lambda: slots.get("mobile_ref"), nir)
+
+    async def mobile_ref() -> str | None:
+        return slots.get("mobile_ref")
+
+    waiting = await one_time_code.pending(ctx, "new_code", mobile_ref, nir)
     if waiting is not None:
         return waiting
     try:
-        opened = runtime().backend.activation_after_check(request_id)
+        opened = await runtime().backend.activation_after_check(request_id)
     except BackendError as error:
         return refused(ctx, ACTIVATION_REFUSED, error)
     metrics.step_completed("new_code")
     ctx.say(
-        f"{greeting(opened.first_name)}, c'est vérifié. Votre nouveau code provisoire vous est "
-        "aussi envoyé par SMS : inutile de l'écrire ici, nous continuons."
+        **greeting("utter_new_code_verified", "utter_new_code_verified_unnamed", opened.first_name)
     )
     activated = Outcome(
         sets=(
-            ("activation_ref", ctx.keep("tok", opened.activation_id)),
+            ("activation_ref", await ctx.keep("tok", opened.activation_id)),
             ("first_name", opened.first_name),
             ("card_verified", True),
             ("code_path", None),
@@ -114,10 +114,10 @@ def stage(ctx: Context) -> Step:
     return apply(ctx, activated)
 
 
-def open_code_request(ctx: Context, nir: str) -> Step:
+async def open_code_request(ctx: Context, nir: str) -> Step:
     slots = ctx.slots
     try:
-        found = guarded_code_request(
+        found = await guarded_code_request(
             ctx.tracker.sender_id,
             ctx.tracker.events,
             nir,
@@ -129,8 +129,8 @@ def open_code_request(ctx: Context, nir: str) -> Step:
         return refused(ctx, REQUEST_REFUSED, error)
     opened = Outcome(
         sets=(
-            ("code_request_ref", ctx.keep("tok", found.request_id)),
-            ("mobile_ref", ctx.keep("tok", found.mobile)),
+            ("code_request_ref", await ctx.keep("tok", found.request_id)),
+            ("mobile_ref", await ctx.keep("tok", found.mobile)),
             ("mobile_masked", found.mobile_masked),
             ("mobile_confirmed", None),
         ),

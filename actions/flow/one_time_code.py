@@ -7,7 +7,7 @@ Sending has its own table, from what `send_one_time_code` reports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from actions.flow.base import CODE_REQUEST_SLOTS, SESSION_EXPIRED, Context, Outcome, Step, apply
 from actions.one_time_code_delivery import Delivery, code_screen_events, send_one_time_code
@@ -18,13 +18,11 @@ TYPED_BACK = "verified"
 LOCKED_BY_SCREEN = Outcome(route="handoff")  # the code screen already said so
 ASK_AGAIN = Outcome(route="otp")
 
-#: What sending reports → the step. `say` is the delivery's own French sentence.
+#: What sending reports → the step. `say` is the delivery's own response.
 DESTINATION_EXPIRED = Outcome(SESSION_EXPIRED, clear=CODE_REQUEST_SLOTS, route="new_code")
 DELIVERY: dict[str, Outcome] = {
-    "locked": Outcome(
-        lambda d: d.problem, sets=(("handoff_reason", "otp_locked"),), route="handoff"
-    ),
-    "not_sent": Outcome(lambda d: d.problem, route="paused"),
+    "locked": Outcome(Delivery.say, sets=(("handoff_reason", "otp_locked"),), route="handoff"),
+    "not_sent": Outcome(Delivery.say, route="paused"),
     "sent": Outcome(route="otp"),
 }
 
@@ -35,10 +33,10 @@ def delivery_outcome(delivery: Delivery) -> str:
     return "sent" if delivery.sent else "not_sent"
 
 
-def pending(
+async def pending(
     ctx: Context,
     purpose: str,
-    destination_ref: Callable[[], str | None],
+    destination_ref: Callable[[], Awaitable[str | None]],
     nir: str | None,
 ) -> Step | None:
     """None once the person typed back the code sent for `purpose`; otherwise the step
@@ -50,15 +48,17 @@ def pending(
         return apply(ctx, LOCKED_BY_SCREEN)
     if slots.get("otp_purpose") == purpose and slots.get("otp_destination"):
         return apply(ctx, ASK_AGAIN)
-    return send_code(ctx, purpose, destination_ref(), nir)
+    return await send_code(ctx, purpose, await destination_ref(), nir)
 
 
-def send_code(ctx: Context, purpose: str, destination_ref: str | None, nir: str | None) -> Step:
+async def send_code(
+    ctx: Context, purpose: str, destination_ref: str | None, nir: str | None
+) -> Step:
     """Sends a code for `purpose` to the destination behind `destination_ref` (a vault ref)."""
-    destination = runtime().reveal(destination_ref, ctx.tracker.sender_id)
+    destination = await runtime().reveal(destination_ref, ctx.tracker.sender_id)
     if not destination or not destination_ref:
         return apply(ctx, DESTINATION_EXPIRED)
-    delivery = send_one_time_code(purpose, ctx.tracker.sender_id, destination, nir)
+    delivery = await send_one_time_code(purpose, ctx.tracker.sender_id, destination, nir)
     outcome = delivery_outcome(delivery)
     sent = code_screen_events(purpose, destination_ref, delivery) if outcome == "sent" else ()
     return apply(ctx, DELIVERY[outcome], delivery, extra=sent)

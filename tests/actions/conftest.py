@@ -1,5 +1,10 @@
 """Actions reach Redis (the vault) through `actions.runtime.runtime()`: point it at the
-session's real Redis with a test key, whatever `.env` the checkout has (or has not)."""
+session's real Redis with a test key, whatever `.env` the checkout has (or has not).
+
+The runtime's connections are asynchronous and belong to one event loop: each test gets a loop
+of its own (`tests/support/aio.py`; `run_async` runs an action's coroutine on it), and the
+runtime is closed on that loop when the test ends, as the action server closes it on shutdown.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.runtime import runtime
+from actions.runtime import close_runtime, runtime
+from tests.support.aio import event_loop
 
 
 @pytest.fixture(autouse=True)
@@ -20,5 +26,6 @@ def action_runtime(
     monkeypatch.setenv("VAULT_KEY", "a vault key for the action tests")
     monkeypatch.setenv("BACKEND_URL", "http://127.0.0.1:9")  # no backend: these tests need none
     runtime.cache_clear()
-    yield
-    runtime.cache_clear()
+    with event_loop() as loop:
+        yield
+        loop.run_until_complete(close_runtime())

@@ -1,15 +1,14 @@
 """What the flow stage tests share: a fake of the backend's typed client (scripted answers, the
 calls it got), trackers of their own conversation, and running one stage or the whole action.
 
-The fake is a `BackendClient` whose calls answer from a script instead of HTTP: these tests are
+The fake is a `BackendClient` whose coroutines answer from a script instead of HTTP: these tests are
 about the stages' tables; the e2e tests drive the real backend.
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -21,6 +20,8 @@ from actions.backend_client import BackendClient, BackendError
 from actions.flow.base import Context, Step
 from actions.runtime import runtime
 from tests.actions.test_form_validators import DOMAIN
+from tests.support.aio import Blocking, run_async
+from tests.support.rendering import rendered, texts
 
 VALID_NIR = "185057800608491"
 CODE = "ABCDEFGHJK23"
@@ -55,30 +56,32 @@ class FakeBackend(BackendClient):
             raise answer
         return answer
 
-    def check_identity(self, nir: str, provisional_code: str) -> Any:
+    async def check_identity(self, nir: str, provisional_code: str) -> Any:
         return self._answer("check_identity", nir, provisional_code)
 
-    def request_new_code(self, nir: str, birth_date: str, card_type: str, card_serial: str) -> Any:
+    async def request_new_code(
+        self, nir: str, birth_date: str, card_type: str, card_serial: str
+    ) -> Any:
         return self._answer("request_new_code", nir, birth_date, card_type, card_serial)
 
-    def activation_after_check(self, request_id: str) -> Any:
+    async def activation_after_check(self, request_id: str) -> Any:
         return self._answer("activation_after_check", request_id)
 
-    def check_card(self, activation_id: str, card_type: str, card_serial: str) -> None:
+    async def check_card(self, activation_id: str, card_type: str, card_serial: str) -> None:
         return self._answer("check_card", activation_id, card_type, card_serial)
 
-    def decide(self, activation_id: str, decision: str, consent: bool) -> Any:
+    async def decide(self, activation_id: str, decision: str, consent: bool) -> Any:
         return self._answer("decide", activation_id, decision, consent)
 
-    def contact(self, activation_id: str) -> Any:
+    async def contact(self, activation_id: str) -> Any:
         return self._answer("contact", activation_id)
 
-    def update_contact(
+    async def update_contact(
         self, activation_id: str, email: str | None = None, mobile: str | None = None
     ) -> Any:
         return self._answer("update_contact", activation_id, email, mobile)
 
-    def set_credentials(self, activation_id: str, identifier: str, password: str) -> Any:
+    async def set_credentials(self, activation_id: str, identifier: str, password: str) -> Any:
         return self._answer("set_credentials", activation_id, identifier, password)
 
 
@@ -109,11 +112,14 @@ def flow_tracker(intent: str = "inform", text: str = "", **slots: Any) -> Tracke
     )
 
 
-def run_stage(stage: Callable[[Context], Step], tracker: Tracker) -> tuple[Step, list[str]]:
-    """One stage on a fresh dispatcher: its step and the texts it said."""
+def run_stage(
+    stage: Callable[[Context], Awaitable[Step]], tracker: Tracker
+) -> tuple[Step, list[str]]:
+    """One stage on a fresh dispatcher: its step and the texts it said (rendered from the
+    domain as Rasa will, every variable filled)."""
     dispatcher = CollectingDispatcher()
-    step = stage(Context(dispatcher, tracker, dict(tracker.slots)))
-    return step, [m.get("text") or "" for m in dispatcher.messages]
+    step = run_async(stage(Context(dispatcher, tracker, dict(tracker.slots))))
+    return step, texts(dispatcher.messages, tracker.slots)
 
 
 def events_of(step: Step) -> list[tuple[str, Any]]:
@@ -122,11 +128,17 @@ def events_of(step: Step) -> list[tuple[str, Any]]:
 
 
 def run_action(tracker: Tracker) -> tuple[list[tuple[str, Any]], list[dict[str, Any]]]:
-    """The whole `action_next_step`: its slot events in order, and its messages."""
+    """The whole `action_next_step`: its slot events in order, and its messages (the response
+    named and its values, with `text` and `custom` rendered from the domain)."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionNextStep().run(dispatcher, tracker, DOMAIN))
-    return [(e["name"], e["value"]) for e in events], dispatcher.messages
+    events = run_async(ActionNextStep().run(dispatcher, tracker, DOMAIN))
+    return [(e["name"], e["value"]) for e in events], rendered(dispatcher.messages, tracker.slots)
 
 
 def revealed(value: str | None, tracker: Tracker) -> str | None:
-    return runtime().reveal(value, tracker.sender_id)
+    return run_async(runtime().reveal(value, tracker.sender_id))
+
+
+def vault() -> Blocking:
+    """The actions' vault, its coroutines run to completion."""
+    return Blocking(runtime().vault)

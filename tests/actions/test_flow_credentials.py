@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from actions.flow import credentials
-from actions.runtime import runtime
 from tests.actions.flow_fakes import (
     events_of,
     flow_tracker,
@@ -13,6 +12,7 @@ from tests.actions.flow_fakes import (
     refusal,
     revealed,
     run_stage,
+    vault,
 )
 
 PASSWORD = "Un-mot-de-passe-long-42"
@@ -20,12 +20,12 @@ PASSWORD = "Un-mot-de-passe-long-42"
 
 def tracker_with_password():  # type: ignore[no-untyped-def]
     t = flow_tracker()
-    vault = runtime().vault
+    kept = vault()
     t.slots.update(
         activation_ref="act-1",
         identifier="jeanne.martin",
-        password=vault.put("pwd", PASSWORD, t.sender_id),
-        password_confirmation=vault.put("pwd", PASSWORD, t.sender_id),
+        password=kept.put("pwd", PASSWORD, t.sender_id),
+        password_confirmation=kept.put("pwd", PASSWORD, t.sender_id),
     )
     return t
 
@@ -101,18 +101,18 @@ def test_each_refusal_has_its_answer_its_slots_and_its_screen(
 
 
 def test_the_rules_refused_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import replies
-
-    install_backend(monkeypatch, set_credentials=refusal("password_weak", 422, rules=["digit"]))
+    rules = ["no_digit", "no_special"]
+    install_backend(monkeypatch, set_credentials=refusal("password_weak", 422, rules=rules))
     _, texts = run_stage(credentials.stage, tracker_with_password())
-    assert texts == [replies.password_refused(["digit"])]
-    assert texts[0].startswith("Ce mot de passe ne convient pas :")
+    assert texts == [
+        "Ce mot de passe ne convient pas : au moins un chiffre, au moins un caractère spécial, "
+        "par exemple ! ? * # @ ou %."
+    ]
     install_backend(
-        monkeypatch, set_credentials=refusal("identifier_invalid", 422, rules=["length"])
+        monkeypatch, set_credentials=refusal("identifier_invalid", 422, rules=["too_short"])
     )
     _, texts = run_stage(credentials.stage, tracker_with_password())
-    assert texts == [replies.identifier_refused(["length"])]
-    assert texts[0].startswith("Cet identifiant ne convient pas :")
+    assert texts == ["Cet identifiant ne convient pas : au moins 8 caractères."]
 
 
 def test_missing_values_ask_the_screen_and_a_created_account_goes_on(

@@ -114,8 +114,8 @@ def test_a_value_whose_vault_entry_expired_is_asked_again_alone(
 def test_repeated_mismatches_lock_the_conversation_before_the_backend_is_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for key in runtime().redis.keys("throttle:idcheck:*"):
-        runtime().redis.delete(key)
+    for key in runtime().blocking_redis.keys("throttle:idcheck:*"):
+        runtime().blocking_redis.delete(key)
     fake = install_backend(monkeypatch, check_identity=refusal("identity_mismatch", 401))
     t = flow_tracker(provisional_code=CODE, nir=VALID_NIR)
     for _ in range(5):

@@ -10,7 +10,7 @@ import pytest
 from actions.backend_client import CodeRequest, IdentityOk
 from actions.flow import new_code
 from actions.runtime import runtime
-from bot import replies
+from bot import responses
 from bot.vault import REF_PATTERN
 from tests.actions.flow_fakes import (
     REQUEST_CLEARED,
@@ -21,6 +21,7 @@ from tests.actions.flow_fakes import (
     refusal,
     revealed,
     run_stage,
+    vault,
 )
 
 PERSON = {
@@ -35,11 +36,11 @@ PERSON = {
 def requested(mobile_confirmed: str | None = None, **slots: str):  # type: ignore[no-untyped-def]
     """A tracker whose code request is open (references in the vault, as the stage keeps them)."""
     t = flow_tracker(**PERSON, mobile_confirmed=mobile_confirmed, **slots)
-    vault = runtime().vault
+    kept = vault()
     mobile = "+336" + str(uuid.uuid4().int)[:8]
     t.slots.update(
-        code_request_ref=vault.put("tok", "req-1", t.sender_id),
-        mobile_ref=vault.put("tok", mobile, t.sender_id),
+        code_request_ref=kept.put("tok", "req-1", t.sender_id),
+        mobile_ref=kept.put("tok", mobile, t.sender_id),
     )
     return t, mobile
 
@@ -68,7 +69,8 @@ def test_what_is_missing_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_lockout_says_so_again(monkeypatch: pytest.MonkeyPatch, reason: str) -> None:
     install_backend(monkeypatch)
     step, texts = run_stage(new_code.stage, flow_tracker(**PERSON, handoff_reason=reason))
-    assert (texts, step.events, step.route) == ([replies.ONE_TIME_CODE_LOCKED], [], "handoff")
+    locked = responses.text("utter_otp_locked")
+    assert (texts, step.events, step.route) == ([locked], [], "handoff")
 
 
 def test_a_known_person_is_asked_about_the_mobile_on_file(

@@ -49,7 +49,10 @@ def test_coming_back_after_a_pause_says_so(
 def test_after_a_lockout_it_does_not_say_reprenons(monkeypatch: pytest.MonkeyPatch) -> None:
     install_backend(monkeypatch)
     events, messages = run_action(flow_tracker(flow_step="handoff", handoff_reason="locked"))
-    assert len(messages) == 1 and messages[0]["text"].startswith("Pour votre sécurité")
+    assert [m.get("response") for m in messages] == ["utter_identity_still_locked", None]
+    assert messages[0]["text"].startswith("Pour votre sécurité")
+    assert messages[0]["custom"] == {"handoff": "locked"}
+    assert messages[1]["custom"] == {"step": "handoff"}  # no question follows: the step is said
     assert events == [("flow_step", "handoff")]
 
 
@@ -77,7 +80,17 @@ def test_a_backend_that_does_not_answer_pauses_and_keeps_what_was_done(
     )
     t = flow_tracker(provisional_code=CODE, nir=VALID_NIR, card_type="vitale", card_serial="1234")
     events, messages = run_action(t)
-    assert [m["text"] for m in messages] == ["Merci, votre identité est vérifiée.", UNAVAILABLE]
+    assert [m["text"] for m in messages] == [
+        "Merci, votre identité est vérifiée.",
+        UNAVAILABLE,
+        None,
+    ]
+    assert [m["response"] for m in messages] == [
+        "utter_identity_verified_unnamed",
+        "utter_service_unavailable",
+        None,
+    ]
+    assert messages[-1]["custom"] == {"step": "paused"}
     assert [name for name, _ in events] == ["activation_ref", "first_name", "flow_step"]
     assert events[-1] == ("flow_step", "paused")
 
@@ -97,7 +110,11 @@ def test_everything_done_says_how_to_log_in(monkeypatch: pytest.MonkeyPatch) -> 
     assert [m["text"] for m in messages] == [
         "Mon espace santé a bien été activé ! Pour vous connecter sur monespacesante.fr : votre "
         "identifiant jeanne.martin, votre mot de passe, puis le code à usage unique reçu par SMS "
-        "ou e-mail (valable 15 minutes)."
+        "ou e-mail (valable 15 minutes).",
+        None,
     ]
+    assert messages[0]["response"] == "utter_activation_done"
+    assert messages[0]["identifier"] == "jeanne.martin"
+    assert messages[1]["custom"] == {"step": "done"}
     assert events == [("flow_step", "done")]
     assert fake.calls == []

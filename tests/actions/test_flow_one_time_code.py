@@ -9,8 +9,9 @@ from actions.flow import one_time_code
 from actions.flow.base import Context
 from actions.one_time_code_delivery import Delivery
 from actions.runtime import runtime
-from bot import replies
-from tests.actions.flow_fakes import REQUEST_CLEARED, events_of, flow_tracker, revealed
+from tests.actions.flow_fakes import REQUEST_CLEARED, events_of, flow_tracker, revealed, vault
+from tests.support.aio import run_async
+from tests.support.rendering import texts as said_by
 
 
 def fresh_mobile() -> str:
@@ -22,8 +23,12 @@ def pending(tracker, destination_ref=None):  # type: ignore[no-untyped-def]
 
     dispatcher = CollectingDispatcher()
     ctx = Context(dispatcher, tracker, dict(tracker.slots))
-    step = one_time_code.pending(ctx, "new_code", lambda: destination_ref, None)
-    return step, [m["text"] for m in dispatcher.messages]
+
+    async def destination() -> str | None:
+        return destination_ref
+
+    step = run_async(one_time_code.pending(ctx, "new_code", destination, None))
+    return step, said_by(dispatcher.messages, tracker.slots)
 
 
 def test_a_code_typed_back_lets_the_stage_go_on() -> None:
@@ -51,7 +56,7 @@ def test_a_code_for_another_purpose_does_not_count() -> None:
 def test_no_code_yet_sends_one_and_opens_the_code_screen() -> None:
     mobile = fresh_mobile()
     t = flow_tracker()
-    ref = runtime().vault.put("tok", mobile, t.sender_id)
+    ref = vault().put("tok", mobile, t.sender_id)
     step, texts = pending(t, destination_ref=ref)
     assert texts == []
     masked = "** ** ** *" + mobile[-3] + " " + mobile[-2:]
@@ -82,8 +87,8 @@ def test_the_delivery_table() -> None:
     from rasa_sdk.executor import CollectingDispatcher
 
     cases = [
-        (Delivery(False, problem=replies.ONE_TIME_CODE_LOCKED, locked=True), "locked"),
-        (Delivery(False, problem="Le code n'a pas pu être envoyé."), "not_sent"),
+        (Delivery(False, problem="utter_otp_locked", locked=True), "locked"),
+        (Delivery(False, problem="utter_otp_send_failed"), "not_sent"),
         (Delivery(True, "** ** ** *3 77", sends_left=2), "sent"),
     ]
     expected = {
@@ -97,5 +102,6 @@ def test_the_delivery_table() -> None:
         ctx = Context(dispatcher, flow_tracker(), {})
         step = one_time_code.apply(ctx, one_time_code.DELIVERY[outcome], delivery)
         assert (events_of(step), step.route) == expected[outcome]
-        said = [m["text"] for m in dispatcher.messages]
+        said = [m["response"] for m in dispatcher.messages]
         assert said == ([delivery.problem] if delivery.problem else [])
+        said_by(dispatcher.messages, {})  # every value filled (the handoff's reason too)

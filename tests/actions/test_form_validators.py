@@ -3,7 +3,6 @@ they return and the messages they send (the pattern of RasaHQ/rasa-demo's action
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -16,6 +15,8 @@ from actions.validate_credentials_form import ValidateCredentialsForm
 from actions.validate_decision_form import ValidateDecisionForm
 from actions.validate_identity_form import ValidateIdentityForm
 from bot.settings import ROOT
+from tests.support.aio import run_async
+from tests.support.rendering import texts as said
 
 VALID_NIR = "1 85 05 78 006 084 91"
 
@@ -60,9 +61,9 @@ def tracker(
 
 def run(validator, t: Tracker) -> tuple[dict[str, Any], list[str], list[str]]:  # type: ignore[no-untyped-def]
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(validator.run(dispatcher, t, DOMAIN))
+    events = run_async(validator.run(dispatcher, t, DOMAIN))
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    texts = [m.get("text") or "" for m in dispatcher.messages]
+    texts = said(dispatcher.messages, t.slots)  # rendered from the domain, as Rasa will
     responses = [m.get("response") or "" for m in dispatcher.messages]
     return slots, texts, responses
 
@@ -186,7 +187,7 @@ def test_password_confirmation_must_match() -> None:
 def test_one_word_is_the_identifier_whatever_intent_the_nlu_gave_it(intent: str) -> None:
     """The bench once saw "paul.thomas1989f" refused: the NLU had read it as a no."""
     dispatcher = CollectingDispatcher()
-    extracted = asyncio.run(
+    extracted = run_async(
         ValidateCredentialsForm().extract_identifier(
             dispatcher, tracker("paul.thomas1989f", intent=intent, requested="identifier"), DOMAIN
         )
@@ -196,7 +197,7 @@ def test_one_word_is_the_identifier_whatever_intent_the_nlu_gave_it(intent: str)
 
 @pytest.mark.parametrize("answer", ["oui", "non", "1", "Non."])
 def test_a_bare_yes_or_no_is_not_taken_for_an_identifier(answer: str) -> None:
-    extracted = asyncio.run(
+    extracted = run_async(
         ValidateCredentialsForm().extract_identifier(
             CollectingDispatcher(), tracker(answer, requested="identifier"), DOMAIN
         )

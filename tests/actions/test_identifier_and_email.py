@@ -3,25 +3,18 @@ password is never echoed) at the contact and credentials screens, on a rasa-sdk 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.validate_contact_form import (
-    EMAIL_NO_ENDING,
-    EMAIL_NOT_CONFIRMED,
-    ValidateContactForm,
-    pending_email,
-)
-from actions.validate_credentials_form import (
-    PASSWORD_NOT_IDENTIFIER,
-    PASSWORD_NOT_KEPT,
-    ValidateCredentialsForm,
-)
+from actions.validate_contact_form import ValidateContactForm, pending_email
+from actions.validate_credentials_form import ValidateCredentialsForm
+from bot import responses
 from tests.actions.test_form_validators import DOMAIN, run, tracker
+from tests.support.aio import run_async
+from tests.support.rendering import bot_event
 
 PASSWORD = "Soleil#Vert2026"
 
@@ -54,11 +47,14 @@ def at_new_email(
 
 
 def turn_that_asked(text: str) -> list[dict[str, Any]]:
-    """The events of the turn in which the person wrote `text` and was answered."""
-    _, replies, _ = run(ValidateContactForm(), at_new_email(text))
+    """The events of the turn in which the person wrote `text` and was answered (as Rasa
+    keeps them: the response's name and values in each bot event's metadata)."""
+    asked = at_new_email(text)
+    dispatcher = CollectingDispatcher()
+    run_async(ValidateContactForm().run(dispatcher, asked, DOMAIN))
     return (
         [{"event": "user", "text": text}]
-        + [{"event": "bot", "text": r} for r in replies]
+        + [bot_event(message, asked.slots) for message in dispatcher.messages]
         + [{"event": "bot", "text": "Quelle est votre nouvelle adresse e-mail ?"}]
     )
 
@@ -87,8 +83,9 @@ def turn_that_asked(text: str) -> list[dict[str, Any]]:
 def test_an_uncertain_address_is_spelled_back_and_not_taken(
     text: str, address: str, spelled: str
 ) -> None:
-    slots, texts, _ = run(ValidateContactForm(), at_new_email(text))
+    slots, texts, names = run(ValidateContactForm(), at_new_email(text))
     assert slots["new_contact"] is None and slots["requested_slot"] == "new_contact"
+    assert names == ["utter_confirm_email"]
     assert address in texts[0] and spelled in texts[0] and "OUI" in texts[0]
     assert "dupont@gmail.com" not in texts[0].replace(address, "")
 
@@ -106,7 +103,7 @@ def test_no_drops_it_and_asks_again_keeping_everything_else() -> None:
     earlier = turn_that_asked("jean dupont arobase gmail point com")
     slots, texts, _ = run(ValidateContactForm(), at_new_email("non", earlier, "deny"))
     assert slots["new_contact"] is None and slots["requested_slot"] == "new_contact"
-    assert texts == [EMAIL_NOT_CONFIRMED]
+    assert texts == [responses.text("utter_email_not_confirmed")]
     assert "contact_confirmed" not in slots and "contact_change" not in slots
 
 
@@ -131,7 +128,7 @@ def test_a_clean_typed_address_is_taken_without_a_question() -> None:
 
 def test_a_refused_address_says_what_to_do() -> None:
     slots, texts, _ = run(ValidateContactForm(), at_new_email("jean arobase gmail"))
-    assert slots["new_contact"] is None and texts == [EMAIL_NO_ENDING]
+    assert slots["new_contact"] is None and texts == [responses.text("utter_email_no_ending")]
     slots, texts, _ = run(ValidateContactForm(), at_new_email("jean@@gmail.com"))
     assert slots["new_contact"] is None and "par exemple jean.dupont@exemple.fr" in texts[0]
 
@@ -148,7 +145,7 @@ def test_a_dictated_address_right_after_no_is_spelled_back_too() -> None:
 # -- identifier: inside a sentence, a password never echoed -------------------------------------
 def extract_identifier(text: str, intent: str = "inform") -> dict[str, Any]:
     tracker = conversation(text, intent=intent, requested_slot="identifier")
-    return asyncio.run(
+    return run_async(
         ValidateCredentialsForm().extract_identifier(CollectingDispatcher(), tracker, DOMAIN)
     )
 
@@ -191,7 +188,7 @@ def test_what_may_be_a_password_is_neither_kept_nor_echoed(typed: str) -> None:
         ValidateCredentialsForm(), conversation(typed, requested_slot="identifier")
     )
     assert slots["identifier"] is None and slots.get("identifier_suggestion") is None
-    assert texts[0] == PASSWORD_NOT_IDENTIFIER
+    assert texts[0] == responses.text("utter_password_not_identifier")
     secret = typed.split()[-1].lower()
     assert secret not in everything_said(slots, texts)
 
@@ -201,6 +198,6 @@ def test_identifier_and_password_in_one_message_keep_only_the_identifier() -> No
     slots, texts, _ = run(
         ValidateCredentialsForm(), conversation(text, requested_slot="identifier")
     )
-    assert texts[0] == PASSWORD_NOT_KEPT
+    assert texts[0] == responses.text("utter_password_not_kept")
     assert "password" not in slots and "password_confirmation" not in slots
     assert PASSWORD.lower() not in everything_said(slots, texts)

@@ -7,6 +7,8 @@ import secrets
 import redis
 
 from actions.identity_guard import IdentityGuard, Limit, caller_of
+from actions.runtime import runtime
+from tests.support.aio import Blocking
 from webhook.conversations import ConversationStore
 
 LIMITS = (
@@ -17,7 +19,12 @@ LIMITS = (
 WITHHELD_FROM = ["anonymous", "restricted", "+266696687", "+7378742833", "+8656696", "inconnu"]
 
 
-def attempt(guard: IdentityGuard, conversation_id: str, caller: str) -> bool:
+def guard_on(emptied: redis.Redis) -> Blocking:
+    """A guard on the actions' own (asyncio) Redis client, on the database `emptied` empties."""
+    return Blocking(IdentityGuard(runtime().redis, LIMITS))
+
+
+def attempt(guard: Blocking, conversation_id: str, caller: str) -> bool:
     """One wrong identity check, as `_guarded` makes it: refused (False) while locked, else
     counted as a failure (True: the backend was asked)."""
     if guard.locked_for(conversation_id, caller) is not None:
@@ -27,7 +34,7 @@ def attempt(guard: IdentityGuard, conversation_id: str, caller: str) -> bool:
 
 
 def test_failures_in_one_conversation_lock_it_and_not_the_others(redis_client: redis.Redis) -> None:
-    guard = IdentityGuard(redis_client, LIMITS)
+    guard = guard_on(redis_client)
     for _ in range(2):
         guard.record_failure("c1", "k1")
     assert guard.locked_for("c1", "k1") is None
@@ -38,7 +45,7 @@ def test_failures_in_one_conversation_lock_it_and_not_the_others(redis_client: r
 
 def test_one_caller_across_conversations_is_locked(redis_client: redis.Redis) -> None:
     """The same phone on SMS and voice (two conversations) counts as one caller."""
-    guard = IdentityGuard(redis_client, LIMITS)
+    guard = guard_on(redis_client)
     for conversation in ("sms", "voice", "sms", "voice", "sms2"):
         guard.record_failure(conversation, "k-same-phone")
     assert guard.locked_for("a-new-conversation", "k-same-phone") is not None
@@ -51,7 +58,7 @@ def test_a_burst_across_everyone_tightens_budgets_and_locks_no_one_out(
     """200 failures in 5 minutes used to lock every check for everyone: a denial of service
     anyone could trigger. Now the service is under pressure: nobody is refused before trying,
     and one failure hands a conversation to an advisor (the `identity_locked` answer)."""
-    guard = IdentityGuard(redis_client, LIMITS)
+    guard = guard_on(redis_client)
     for n in range(8):
         guard.record_failure(f"c{n}", f"k{n}")
     assert guard.under_pressure()
@@ -65,7 +72,7 @@ def test_a_withheld_number_flood_does_not_block_other_callers(redis_client: redi
     """Hidden numbers share one caller key (`ConversationStore.caller_key`): a flood of them,
     each on a new call, is stopped by that one bucket and never reaches the overall limit."""
     store = ConversationStore(redis_client, None, "test-vault-key", 3600)  # type: ignore[arg-type]
-    guard = IdentityGuard(redis_client, LIMITS)
+    guard = guard_on(redis_client)
     withheld = {store.caller_key(raw) for raw in WITHHELD_FROM}
     withheld.add(store.caller_key("call:CA" + secrets.token_hex(16)))  # a hidden voice caller
     assert len(withheld) == 1
@@ -83,14 +90,14 @@ def test_a_withheld_number_flood_does_not_block_other_callers(redis_client: redi
 
 
 def test_counters_expire_and_keep_no_value(redis_client: redis.Redis) -> None:
-    guard = IdentityGuard(redis_client, LIMITS)
+    guard = guard_on(redis_client)
     guard.record_failure("c1", "k1")
     for key in redis_client.scan_iter("throttle:*"):
         assert 0 < redis_client.ttl(key) <= 1200
 
 
 def test_no_caller_means_no_caller_throttle(redis_client: redis.Redis) -> None:
-    guard = IdentityGuard(redis_client, LIMITS)
+    guard = guard_on(redis_client)
     for n in range(6):
         guard.record_failure(f"c{n}", "")
     assert not list(redis_client.scan_iter("throttle:idcheck:caller:*"))

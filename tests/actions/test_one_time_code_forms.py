@@ -15,7 +15,10 @@ from actions.validate_contact_form import ValidateContactForm
 from actions.validate_mobile_check_form import ValidateMobileCheckForm
 from actions.validate_new_code_form import ValidateNewCodeForm
 from actions.validate_otp_form import ValidateOtpForm
+from bot import responses
+from tests.actions.flow_fakes import vault
 from tests.actions.test_form_validators import run, tracker
+from tests.support.aio import run_async
 
 MOBILE = "+33612345377"
 
@@ -23,7 +26,7 @@ MOBILE = "+33612345377"
 @pytest.fixture(autouse=True)
 def no_earlier_codes() -> Iterator[None]:
     """Every test's tracker is the same conversation: start without its earlier codes."""
-    client = runtime().redis
+    client = runtime().blocking_redis
     for key in client.keys("otc:*"):
         client.delete(key)
     yield
@@ -37,8 +40,8 @@ def sent_codes(to: str) -> list[str]:
 
 def otp_slots(purpose: str = "new_code", destination: str = MOBILE) -> dict[str, str]:
     """Sends a code as the flow controller does; returns the slots of the code screen."""
-    ref = runtime().vault.put("tok", destination, "conversation-under-test")
-    delivery = send_one_time_code(purpose, "conversation-under-test", destination)
+    ref = vault().put("tok", destination, "conversation-under-test")
+    delivery = run_async(send_one_time_code(purpose, "conversation-under-test", destination))
     assert delivery.sent, delivery.problem
     return {e["name"]: e["value"] for e in code_screen_events(purpose, ref, delivery)}
 
@@ -52,12 +55,12 @@ def test_the_right_code_verifies_once() -> None:
     slots = otp_slots(destination=mobile)
     (code,) = sent_codes(mobile)
     assert slots["otp_sent_to"] == f"par SMS au {'** ** ** *' + mobile[-3] + ' ' + mobile[-2:]}"
-    ref = runtime().vault.put("otp", code, "conversation-under-test")
+    ref = vault().put("otp", code, "conversation-under-test")
     result, texts, _ = run(ValidateOtpForm(), tracker(ref, requested="otp_code", **slots))
     assert result["otp_code"] == "verified"
     assert texts == []
     # Used up: the same code again is no longer valid.
-    ref = runtime().vault.put("otp", code, "conversation-under-test")
+    ref = vault().put("otp", code, "conversation-under-test")
     result, texts, _ = run(ValidateOtpForm(), tracker(ref, requested="otp_code", **slots))
     assert result["otp_code"] is None
     assert "n'est plus valable" in texts[0]
@@ -101,7 +104,7 @@ def test_resend_sends_a_new_code_to_the_same_mobile() -> None:
     assert result == {"otp_code": None}
     assert texts[0] == "C'est fait : nouveau code envoyé."
     first, second = sent_codes(mobile)
-    ref = runtime().vault.put("otp", second, "conversation-under-test")
+    ref = vault().put("otp", second, "conversation-under-test")
     result, _, _ = run(ValidateOtpForm(), tracker(ref, requested="otp_code", **slots))
     assert result["otp_code"] == "verified"
 
@@ -216,7 +219,7 @@ def test_nothing_in_clear_in_redis_after_a_code_is_sent() -> None:
     mobile = fresh_mobile()
     otp_slots(destination=mobile)
     (code,) = sent_codes(mobile)
-    client = runtime().redis
+    client = runtime().blocking_redis
     for key in client.keys("otc:*"):
         raw = client.hgetall(key) if client.type(key) == b"hash" else {b"": client.get(key) or b""}
         dump = repr(key) + repr(raw)
@@ -245,16 +248,17 @@ def test_codes_sent_and_refused_are_counted_for_metrics() -> None:
 def test_over_the_overall_limit_a_person_is_told_to_retry_or_ask_an_advisor() -> None:
     """The overall limit is a pause for everyone, said as such (not "too many codes for this
     number"), with the advisor offered; the runtime is rebuilt for every test."""
-    from bot import replies
     from bot.one_time_codes import RateLimit
 
     runtime().codes.throttles.overall = RateLimit(1, 60)
     # Three sends: at least two fall in the same one-minute window, whatever the clock says.
     deliveries = [
-        send_one_time_code("confirm_mobile", f"conversation-{n}", fresh_mobile()) for n in range(3)
+        run_async(send_one_time_code("confirm_mobile", f"conversation-{n}", fresh_mobile()))
+        for n in range(3)
     ]
     refused = [d for d in deliveries if not d.sent]
     assert refused and deliveries[0].sent
     for delivery in refused:
         assert not delivery.locked
-        assert delivery.problem == replies.ONE_TIME_CODE_BUSY and "CONSEILLER" in delivery.problem
+        assert delivery.problem == "utter_otp_busy"
+        assert "CONSEILLER" in responses.text(delivery.problem)

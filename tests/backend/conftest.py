@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine
+from sqlalchemy import Column, MetaData, String, Table, create_engine
 from stdnum.fr import nir as stdnum_nir
 
 from backend import create_app
+from backend.migrate import VERSION_TABLE
 from backend.models import Base
 from bot.settings import Settings, load_settings
 from messaging import MessagingError
@@ -115,6 +116,9 @@ def settings(request: pytest.FixtureRequest, tmp_path: Any) -> Settings:
         return make_settings(tmp_path)
     engine = create_engine(POSTGRES_URL, future=True)
     Base.metadata.drop_all(engine)
+    Table(VERSION_TABLE, MetaData(), Column("version_num", String(32))).drop(
+        engine, checkfirst=True
+    )
     engine.dispose()
     return make_settings(tmp_path, BACKEND_DATABASE_URL=POSTGRES_URL)
 

@@ -159,3 +159,33 @@ def test_access_token_expires(api: Any, person: dict[str, Any], clock: Any) -> N
     clock.advance(minutes=30)
     headers = bearer(verified.json["access_token"])
     assert api.client.get("/v1/me", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "reason"),
+    [
+        ({}, "identifier", "missing"),
+        ({"identifier": None}, "identifier", "missing"),
+        ({"identifier": "   "}, "identifier", "missing"),
+        ({"identifier": 42}, "identifier", "not_a_string"),
+        ({"identifier": "x" * 65}, "identifier", "too_long"),
+        ({"identifier": "camille.durand", "password": ""}, "password", "missing"),
+        ({"identifier": "camille.durand", "password": "x" * 257}, "password", "too_long"),
+        ({"identifier": "a", "password": "b", "channel": True}, "channel", "not_a_string"),
+    ],
+)
+def test_login_body_refusals_name_field_and_reason(
+    api: Any, body: dict[str, Any], field: str, reason: str
+) -> None:
+    response = api.client.post("/v1/sessions", json=body)
+    assert response.status_code == 422
+    assert response.json["error"] == "invalid_request"
+    assert response.json["details"] == {"field": field, "reason": reason}
+
+
+def test_a_password_of_spaces_is_a_password_and_unknown_fields_are_ignored(
+    api: Any, person: dict[str, Any]
+) -> None:
+    body = {"identifier": "camille.durand", "password": "   ", "channel": "sms", "extra": [1]}
+    response = api.client.post("/v1/sessions", json=body)
+    assert response.status_code == 401 and response.json["error"] == "bad_credentials"

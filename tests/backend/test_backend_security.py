@@ -3,6 +3,7 @@ no 500 for bad input, and PostgreSQL compatibility by construction."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from backend import logs
 from backend.models import Base
 
 BACKEND_DIR = Path(__file__).resolve().parents[2] / "backend"
@@ -70,10 +72,15 @@ def test_logs_never_contain_secrets(api: Any, caplog: pytest.LogCaptureFixture) 
     secrets = full_journey(api)
     api.insured(secrets["nir"])  # the NIR is in this path; the access log names the route
     api.identity(secrets["nir"], "ABCDEFGHJK23")
-    logged = caplog.text
-    assert "GET /admin/insured/<nir> -> 200" in logged
+    formatter = logs.formatter()  # the JSON lines `python -m backend` writes
+    logged = "\n".join(formatter.format(record) for record in caplog.records)
+    lines = [json.loads(line) for line in logged.splitlines()]
+    requests = [line for line in lines if line["event"] == "request"]
+    wanted = {"method": "GET", "route": "/admin/insured/<nir>", "status": 200}
+    assert any(wanted.items() <= line.items() for line in requests)
+    assert all(line["service"] == "backend" and "timestamp" in line for line in lines)
     for name, value in secrets.items():
-        assert value not in logged, name
+        assert value not in logged and value not in caplog.text, name
 
 
 def test_malformed_json_is_400_everywhere(app: Any, api: Any) -> None:

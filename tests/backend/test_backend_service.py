@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -12,15 +13,21 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+from openapi_spec_validator import validate_spec
 from sqlalchemy import func, select
 from stdnum.fr import nir as stdnum_nir
 
+from backend import schemas
 from backend.config import PEPPER_FILE_NAME, resolve_pepper
 from backend.models import Insured
+from backend.payload import declare_body, read_body
+from backend.schemas import REQUEST_BODIES
 from backend.seed import seed, seed_people
 from bot.nir import check_nir
 
 ROOT = Path(__file__).resolve().parents[2]
+REF = "#/components/schemas/{model}"
 
 
 def test_healthz_ok(api: Any) -> None:
@@ -59,8 +66,43 @@ def test_openapi_describes_every_route(app: Any, api: Any) -> None:
         assert ref in schemas
     # Path parameters are declared.
     for path, item in document["paths"].items():
-        declared = {param["name"] for param in item.get("parameters", [])}
-        assert declared == set(re.findall(r"{([^}]+)}", path)), path
+        for method, operation in item.items():
+            declared = {param["name"] for param in operation.get("parameters", [])}
+            assert declared == set(re.findall(r"{([^}]+)}", path)), (path, method)
+
+
+def test_openapi_document_is_valid(api: Any) -> None:
+    validate_spec(api.client.get("/openapi.json").json)
+
+
+def test_openapi_request_bodies_are_the_models(app: Any, api: Any) -> None:
+    """One source: each route's documented body is the model its view reads, schema for schema."""
+    document = api.client.get("/openapi.json").json
+    components = document["components"]["schemas"]
+    by_name = {model.__name__: model for model in REQUEST_BODIES}
+    documented = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            body = document["paths"][path][method.lower()].get("requestBody")
+            declared = getattr(app.view_functions[rule.endpoint], "json", None)
+            if body is None:
+                assert declared is None, rule.rule
+                continue
+            name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+            assert name == declared, rule.rule
+            assert components[name] == by_name[name].schema(ref_template=REF), name
+            documented[name] = rule.rule
+    assert set(documented) == set(by_name)  # every body model is some route's
+
+
+def test_read_body_refuses_a_model_the_route_does_not_declare(app: Any) -> None:
+    with app.test_request_context("/v1/sessions", method="POST", json={"code": "123456"}):
+        declare_body(schemas.LoginStart)
+        with pytest.raises(RuntimeError):
+            read_body(schemas.LoginVerify)
 
 
 def test_openapi_names_the_error_codes_of_the_spec(api: Any) -> None:
@@ -172,6 +214,7 @@ def test_python_m_backend_serves_healthz(tmp_path: Path) -> None:
         "VAR_DIR": str(tmp_path),
         "VAULT_KEY": "served-test-key",
         "DOTENV_PATH": str(tmp_path / "no.env"),
+        "LOG_FORMAT": "json",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "backend"],
@@ -191,10 +234,15 @@ def test_python_m_backend_serves_healthz(tmp_path: Path) -> None:
                 assert process.poll() is None, process.stdout.read().decode()
                 assert time.monotonic() < deadline, "backend did not start"
                 time.sleep(0.2)
-        assert (tmp_path / "served.sqlite3").exists()  # tables created at start
+        assert (tmp_path / "served.sqlite3").exists()  # migrated at start
     finally:
         process.terminate()
         process.wait(timeout=10)
+    # Its output is JSON lines (structlog), the service named, the route not the path.
+    lines = [json.loads(line) for line in process.stdout.read().decode().splitlines()]
+    assert all(line["service"] == "backend" for line in lines)
+    assert any(line["event"] == "serving" for line in lines)
+    assert any(line.get("route") == "/healthz" and line.get("status") == 200 for line in lines)
 
 
 def test_api_answers_503_json_while_the_database_is_down(app_factory: Any) -> None:
@@ -204,3 +252,18 @@ def test_api_answers_503_json_while_the_database_is_down(app_factory: Any) -> No
     )
     assert response.status_code == 503
     assert response.json["error"] == "database_unavailable"
+
+
+def test_python_m_backend_seed_migrates_and_seeds(tmp_path: Path) -> None:
+    """`make seed` runs this: it builds the app (no import circle with backend.app) and seeds."""
+    env = {
+        **os.environ,
+        "BACKEND_DATABASE_URL": f"sqlite:///{tmp_path}/seeded.sqlite3",
+        "VAR_DIR": str(tmp_path),
+        "VAULT_KEY": "seed-test-key",
+        "DOTENV_PATH": str(tmp_path / "no.env"),
+    }
+    command = [sys.executable, "-m", "backend.seed"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(re.findall(r"created, pending: code", result.stdout)) == 5

@@ -3,6 +3,7 @@ routes stay public; an unexpected error is logged without its text (issue 14).""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from backend import logs
 from tests.backend.conftest import ADMIN_TOKEN, SERVICE_TOKEN
 
 WITHOUT_THE_TOKEN = [
@@ -57,8 +59,8 @@ def test_activation_routes_refuse_a_call_without_the_service_token(
     ]
     client = outsider(app)
     sms_before = len(api.messenger.sms)
-    for method, path, json in calls:
-        response = getattr(client, method)(path, json=json, headers=headers)
+    for method, path, payload in calls:
+        response = getattr(client, method)(path, json=payload, headers=headers)
         assert response.status_code == 401, (path, response.status_code)
         assert response.json["error"] == "unauthorized"
         assert response.headers["WWW-Authenticate"] == "Bearer"
@@ -141,9 +143,11 @@ def test_an_unexpected_error_is_logged_without_its_text(
         response = api.login("camille.durand")
     assert response.status_code == 500
     assert response.json["error"] == "internal_error"
-    formatter = logging.Formatter()
+    formatter = logs.formatter()  # the JSON lines `python -m backend` writes
     logged = "\n".join(formatter.format(record) for record in caplog.records)
-    assert "unexpected error: RuntimeError" in logged
+    lines = [json.loads(line) for line in logged.splitlines()]
+    unexpected = [line for line in lines if line["event"] == "unexpected_error"]
+    assert unexpected[0]["error"] == "RuntimeError" and unexpected[0]["level"] == "error"
     assert "send_sms" in logged  # where it failed is still there
     assert body["mobile"] not in logged
     assert "votre code de connexion est" not in logged  # the SMS, with its one-time code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.card import CARD_TYPES, SERIAL_HELP, SerialCheck, check_serial, parse_card_type
+from bot.card import SerialCheck, check_serial, parse_card_type
 
 WITH = "with_photo"
 WITHOUT = "without_photo"
@@ -107,14 +107,3 @@ def test_check_serial(text: str, card_type: str, expected: SerialCheck) -> None:
 def test_check_serial_refuses_an_unknown_card_type() -> None:
     with pytest.raises(ValueError):
         check_serial("12345678", "vitale")
-
-
-def test_help_exists_for_every_card_type_in_french() -> None:
-    assert set(SERIAL_HELP) == set(CARD_TYPES) == {WITH, WITHOUT}
-    assert "loupe" in SERIAL_HELP[WITH]
-    assert "photo" in SERIAL_HELP[WITH] and "bord" in SERIAL_HELP[WITH]
-    assert "dos" in SERIAL_HELP[WITHOUT] and "haut à gauche" in SERIAL_HELP[WITHOUT]
-    assert "8 à 13 chiffres" in SERIAL_HELP[WITHOUT]
-    for text in SERIAL_HELP.values():
-        assert "vous" in text.lower() or "votre" in text.lower()
-        assert " tu " not in text and " ton " not in text

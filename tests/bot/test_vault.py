@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
+import redis.asyncio
 
-from bot.vault import REF_PATTERN, Vault, derive_fernet_key, find_refs, ref_kind
+from bot.vault import REF_PATTERN, AsyncVault, Vault, derive_fernet_key, find_refs, ref_kind
+from tests.support.aio import Blocking, event_loop
 
 NIR = "185057800608491"
 CONVERSATION = "conv-7f3a"
@@ -207,3 +209,45 @@ def test_find_refs_and_kind() -> None:
         ref_kind("secretnir0123")
     with pytest.raises(ValueError):
         ref_kind("secretnir0123456789ABCDEF")
+
+
+# --- the action server's flavour (redis.asyncio) ----------------------------------------------
+
+
+@pytest.fixture
+def async_vault(bot_redis: redis.Redis, redis_url: str, vault_key: str) -> Iterator[Blocking]:
+    """An `AsyncVault` on the same database as `vault`, its coroutines run to completion."""
+    with event_loop() as loop:
+        client = redis.asyncio.Redis.from_url(redis_url)
+        yield Blocking(AsyncVault(client, vault_key, ttl_seconds=600))
+        loop.run_until_complete(client.close())
+        loop.run_until_complete(client.connection_pool.disconnect())
+
+
+def test_both_vaults_read_each_others_values(vault: Vault, async_vault: Blocking) -> None:
+    """The webhook (blocking) puts what the actions (asyncio) read, and the other way round."""
+    from_webhook = vault.put("nir", "185057800608491", "conv-1")
+    from_actions = async_vault.put("tok", "act-42", "conv-1")
+    assert async_vault.get(from_webhook, "conv-1") == "185057800608491"
+    assert vault.get(from_actions, "conv-1") == "act-42"
+    assert async_vault.get(from_webhook, "conv-2") is None
+    assert async_vault.get("secretnir0123456789abcdef", "conv-1") is None
+    assert async_vault.get("not a ref", "conv-1") is None
+
+
+def test_async_vault_delete_and_forget(
+    async_vault: Blocking, bot_redis: redis.Redis, redis_dump: Callable[[], bytes]
+) -> None:
+    kept = async_vault.put("pwd", "Motdepasse1!", "conv-1")
+    other = async_vault.put("pwd", "Autremotdepasse2?", "conv-1")
+    async_vault.put("otp", "493027", "conv-2")
+    assert b"Motdepasse1!" not in redis_dump()
+    async_vault.delete(kept)
+    assert async_vault.get(kept, "conv-1") is None
+    assert async_vault.get(other, "conv-1") == "Autremotdepasse2?"
+    async_vault.forget_conversation("conv-1")
+    assert async_vault.get(other, "conv-1") is None
+    assert not bot_redis.exists("vault:conv:conv-1")
+    assert len(list(bot_redis.scan_iter("vault:secret*"))) == 1  # conv-2's code stays
+    with pytest.raises(ValueError):
+        async_vault.put("password", "x", "conv-1")

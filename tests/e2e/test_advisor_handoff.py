@@ -6,11 +6,13 @@ import secrets
 from datetime import datetime, timezone
 
 import pytest
+import redis
 from twilio.request_validator import RequestValidator
 
 from bot.masking import mask_mobile
 from bot.settings import load_settings
 from bot.sms_text import to_gsm7
+from tests.e2e.test_observability import sample
 from tests.support.advisor_console import AdvisorApi, create_advisor
 from tests.support.people import person, spaced
 from tests.support.twilio_client import SmsPhone, next_number, twiml_messages
@@ -74,12 +76,20 @@ def test_an_advisor_takes_over_then_hands_back_to_the_bot(stack, backend, twilio
     ]
 
     # Hand back: the bot says it resumes, and asks again what it was waiting for.
+    tracker_reads = sample(stack.webhook_url, "mes_webhook_rasa_seconds_count", call="tracker")
     released = marie.post(f"/conversations/{conversation_id}/release")
     assert released.status_code == 200, released.text
     assert released.json()["state"] == "bot" and released.json()["notified"] is True
     resumed = last_sms_to(twilio_api, number)
     assert resumed.startswith("L'assistant reprend là où vous en étiez.")
     assert "code provisoire" in resumed.lower()
+    # One tracker read (which question is pending); the step is the one the question says.
+    assert (
+        sample(stack.webhook_url, "mes_webhook_rasa_seconds_count", call="tracker")
+        == tracker_reads + 1
+    )
+    step = redis.Redis.from_url(stack.redis_url).hget(f"conv:{conversation_id}", "step")
+    assert step == b"provisional_code"
     assert conversation_id not in [c["id"] for c in marie.get("/conversations")]
 
     # The bot answers again, at the right step.

@@ -28,7 +28,7 @@ from tests.support.redis_server import RedisServer
 from tests.support.slow_proxy import SlowProxy
 from tests.support.stack import Stack, make_stack
 from tests.support.twilio_client import next_number, signed_post, twiml_messages
-from webhook.dialogue import ACTIONS_DOWN, HOLDING, RASA_DOWN
+from webhook.texts import ACTIONS_DOWN, HOLDING, RASA_DOWN
 
 pytestmark = pytest.mark.stack
 DEADLINE = 5  # TURN_DEADLINE_SECONDS of this stack

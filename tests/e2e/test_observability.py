@@ -66,7 +66,7 @@ def test_metrics_follow_the_turns(stack, backend) -> None:  # type: ignore[no-un
     assert sample(stack.webhook_url, "mes_webhook_rasa_seconds_count", call="message") == (
         before["rasa"] + 2
     )
-    # the step comes back with the turn's answer (rest_state): the tracker is not read again
+    # the step comes with the question in the turn's answer (webhook/reply.py): no tracker read
     assert (
         sample(stack.webhook_url, "mes_webhook_rasa_seconds_count", call="tracker")
         == (before["tracker"])

@@ -14,7 +14,7 @@ from twilio.request_validator import RequestValidator
 from tests.support.twilio_client import twiml_messages
 from tests.webhook.conftest import AUTH_TOKEN, PUBLIC
 from webhook.voice.page import SPOKEN_MISSING, SPOKEN_WRONG
-from webhook.voice.state import CallState
+from webhook.voice.state import CallState, Mode
 
 PASSWORD = "Tr3s-secret!"
 
@@ -81,7 +81,7 @@ def test_sms_continue_a_call_only_while_it_waits_for_them(app: Flask) -> None:
     number = "+33611224422"
     conversation_id = at_credentials(app, number)
     voice = app.extensions["voice"]
-    state = CallState(mode="link", call_sid="CA" + "4" * 32, conversation_id=conversation_id)
+    state = CallState(mode=Mode.LINK, call_sid="CA" + "4" * 32, conversation_id=conversation_id)
     voice.call.states.save(conversation_id, state)
     voice.calls.await_sms(number, state)
     conversations = app.extensions["mes"].conversations
@@ -90,7 +90,7 @@ def test_sms_continue_a_call_only_while_it_waits_for_them(app: Flask) -> None:
     said = [e["text"] for e in conversations.transcript(conversation_id) if e["from"] == "person"]
     assert said == ["camille.sms85"]
 
-    state.mode = ""  # the call moved on (an advisor, the page was used, the call ended…)
+    state.mode = Mode.ASK  # the call moved on (an advisor, the page was used, the call ended…)
     voice.call.states.save(conversation_id, state)
     sms(app, number, "pirate.sms85")
     said = [e["text"] for e in conversations.transcript(conversation_id) if e["from"] == "person"]

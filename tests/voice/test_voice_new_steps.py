@@ -1,26 +1,41 @@
-"""The phone face of path B ("je n'ai pas de code") and the contact change: prompts, keys that
-stand for words, read-backs of a date of birth, a one-time code and a new mobile, and the phone
+"""The phone face of path B ("je n'ai pas de code") and the contact change: the domain's phone
+questions, keys that stand for words, read-backs of a date of birth, a one-time code and a new mobile, and the phone
 wording of those steps' SMS replies."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
 
-from bot.voice_prompts import INPUT_KINDS, PROMPTS, hints_for, prompt_for
 from bot.voice_readback import read_back_for
-from bot.voice_text import phone_wording, spoken_date
+from bot.voice_text import spoken_date
+from webhook.reply import Question, TurnReply
+from webhook.voice.render import listen_for
+from webhook.voice.wording import phone_wording
 
 NEW_STEPS = ("birth_date", "mobile_confirmed", "otp_code", "contact_change", "new_contact")
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "bot" / "domain"))
+
+
+def voice_question(step: str) -> Question:
+    """The phone's variant of the domain's question at `step` (the data the call renders)."""
+    nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+    response = nlg.generate_from_slots(f"utter_ask_{step}", {}, "voice")
+    assert response is not None
+    question = TurnReply.from_messages([response]).question
+    assert question is not None
+    return question
 
 
 @pytest.mark.parametrize("step", NEW_STEPS)
-def test_every_new_step_has_a_phone_prompt_leaning_on_the_keypad(step: str) -> None:
-    prompt = prompt_for(step)
-    assert step in PROMPTS and prompt.kind in INPUT_KINDS and prompt.kind != "free"
-    assert "tapez" in prompt.simpler.lower()
-    assert "conseiller" in hints_for(step)  # the control words are always expected
+def test_every_new_step_has_a_phone_question_leaning_on_the_keypad(step: str) -> None:
+    question = voice_question(step)
+    assert question.kind != "free" and "tapez" in question.simpler.lower()
+    assert "conseiller" in listen_for(question).hints  # the control words are always expected
 
 
 @pytest.mark.parametrize(
@@ -63,11 +78,11 @@ def test_a_new_mobile_is_read_back_in_pairs_and_a_landline_is_not() -> None:
 
 
 def test_keys_that_stand_for_words() -> None:
-    assert prompt_for("otp_code").words_for_keys("9#") == "renvoyer"
-    assert prompt_for("otp_code").words_for_keys("481072") is None
-    assert prompt_for("provisional_code").words_for_keys("9") == "je n'ai pas de code"
-    assert prompt_for("nir").words_for_keys("9") is None
-    assert "je n'ai pas de code" in prompt_for("provisional_code").question
+    assert voice_question("otp_code").words_for_keys("9#") == "renvoyer"
+    assert voice_question("otp_code").words_for_keys("481072") is None
+    assert voice_question("provisional_code").words_for_keys("9") == "je n'ai pas de code"
+    assert voice_question("nir").words_for_keys("9") is None
+    assert "je n'ai pas de code" in voice_question("provisional_code").text
 
 
 def test_dates_are_said_with_their_month() -> None:

@@ -6,8 +6,8 @@ import pytest
 
 from bot.provisional_code import check_code, generate_code
 from bot.spelled_code import keypad_code, keypad_pairs, spell_character, spell_code_groups
-from bot.voice_prompts import PROMPTS, hints_for
-from bot.voice_text import digits_spoken, nir_groups, phone_wording, serial_groups
+from bot.voice_text import digits_spoken, nir_groups, serial_groups
+from webhook.voice.wording import phone_wording
 
 
 def test_every_code_typed_as_key_pairs_reads_back_the_same() -> None:
@@ -66,10 +66,3 @@ def test_numbers_are_read_back_digit_by_digit_in_the_groups_of_the_card() -> Non
 )
 def test_sms_wording_becomes_phone_wording(sms: str, phone: str) -> None:
     assert phone_wording(sms) == phone
-
-
-def test_every_question_says_how_to_answer_and_has_hints() -> None:
-    for step, prompt in PROMPTS.items():
-        spoken = (prompt.question or "") + prompt.simpler
-        assert "tapez" in spoken.lower() or "dites" in spoken.lower(), step
-        assert "conseiller" in hints_for(step) and "répéter" in hints_for(step)

@@ -8,7 +8,7 @@ from flask import Flask
 
 from webhook.erasure import is_erasure_request
 from webhook.texts import ERASE_CONFIRM, ERASE_DONE, ERASE_KEPT
-from webhook.voice.state import CallState
+from webhook.voice.state import CallState, Mode
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def seeded(app: Flask, redis_client: redis.Redis) -> str:
     redis_client.set(f"tracker:{conversation_id}", b"enc1:...")
     voice = app.extensions["voice"]
     state = CallState(
-        mode="confirm", last={"lines": []}, call_sid=CALL_SID, conversation_id=conversation_id
+        mode=Mode.CONFIRM, last={"lines": []}, call_sid=CALL_SID, conversation_id=conversation_id
     )
     voice.call.states.save(conversation_id, state)
     redis_client.set(f"voice:latest:{conversation_id}", CALL_SID)

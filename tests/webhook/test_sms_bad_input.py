@@ -16,7 +16,7 @@ from bot.sms_text import to_gsm7
 from tests.fakes import free_port
 from tests.webhook.conftest import AUTH_TOKEN, PUBLIC, make_app
 from webhook import texts
-from webhook.dialogue import RASA_DOWN
+from webhook.texts import RASA_DOWN
 
 
 def post(app: Flask, **fields: str):  # type: ignore[no-untyped-def]

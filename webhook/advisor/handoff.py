@@ -9,8 +9,10 @@ decided by the API (`api.py`); this module keeps the conversation, Rasa and the 
   told by SMS. Rasa being down does not stop an advisor: that is when one is needed most.
 - hand back: Rasa's `resume` event and `handoff_reason` cleared, the flow controller
   (`action_next_step`) run, then the question pending at the step where the bot stopped asked
-  again, and an `action_listen` so that the next message is read as the answer to it. Only then
-  is the state "bot" again: if Rasa does not answer, the advisor keeps the conversation.
+  again, and an `action_listen` so that the next message is read as the answer to it. The step
+  is the one that question says it asks (webhook/reply.py); the tracker is read once, between
+  the two, to find which question is pending. Only then is the state "bot" again: if Rasa does
+  not answer, the advisor keeps the conversation.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from webhook import texts
 from webhook.conversations import STATE_INDEX, ConversationStore
 from webhook.dialogue import current_step
 from webhook.rasa_client import RasaUnavailable
+from webhook.reply import TurnReply
 from webhook.services import Services
 
 logger = logging.getLogger(__name__)
@@ -139,33 +142,35 @@ class Handoff:
             ):
                 raise HandoffError(409, "not_yours", texts.CONSOLE_NOT_YOURS)
             try:
-                messages, slots = self._resume_bot(conversation_id)
+                reply, step, handoff = self._resume_bot(conversation_id)
             except RasaUnavailable as error:
                 logger.error("could not resume %s in Rasa: %s", conversation_id, error)
                 raise HandoffError(
                     503, "assistant_unavailable", texts.CONSOLE_ASSISTANT_DOWN
                 ) from error
-            conversations.hand_back(conversation_id, current_step(slots))
-            if slots.get("handoff_reason"):  # the flow controller still needs an advisor
+            conversations.hand_back(conversation_id, step)
+            if handoff:  # the flow controller still needs an advisor
                 conversations.update(conversation_id, state="waiting")
                 conversations.mark_waiting_since(conversation_id)
-            lines = [texts.ASSISTANT_RESUMES] + [m["text"] for m in messages if m.get("text")]
-            return self._tell(conversation_id, lines, "bot")
+            return self._tell(conversation_id, [texts.ASSISTANT_RESUMES, *reply.texts], "bot")
 
-    def _resume_bot(self, conversation_id: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """Resumes Rasa at the step where it stopped; returns its messages and the new slots."""
+    def _resume_bot(self, conversation_id: str) -> tuple[TurnReply, str, str | None]:
+        """Resumes Rasa at the step where it stopped; returns its reply, the step it asks and
+        the reason it still needs an advisor (None: it does not)."""
         rasa = self.s.rasa
         rasa.append_events(
             conversation_id,
             [{"event": "resume"}, {"event": "slot", "name": "handoff_reason", "value": None}],
         )
         messages = rasa.execute_action(conversation_id, "action_next_step")
-        slots = rasa.tracker_slots(conversation_id)
+        slots = rasa.tracker_slots(conversation_id)  # where the flow controller went
         follow_up = self._pending_question(slots, rasa.domain())
         if follow_up:
             messages += rasa.execute_action(conversation_id, follow_up)
         rasa.append_events(conversation_id, [{"event": "action", "name": "action_listen"}])
-        return messages, rasa.tracker_slots(conversation_id)
+        reply = TurnReply.from_messages(messages)
+        handoff = reply.handoff or slots.get("handoff_reason") or None
+        return reply, reply.step or current_step(slots), handoff
 
     @staticmethod
     def _pending_question(slots: dict[str, Any], domain: dict[str, Any]) -> str | None:

@@ -17,11 +17,11 @@
   const keys = Array.from(document.querySelectorAll("#keypad button"));
   const inputs = [...keys, speech, $("call-say"), $("call-silence")];
   const synth = "speechSynthesis" in window ? window.speechSynthesis : null;
-  const SINGLE_KEY = ["menu", "yes_no", "confirm", "wait"];
+  const SINGLE_KEY = ["choice", "yes_no", "confirm", "wait"];
   const EXPECTS = {
-    code: "J'attends le code : dites-le (tapé ci-dessous) ou tapez-le touche par touche, puis #.",
+    letters: "J'attends le code : dites-le (tapé ci-dessous) ou tapez-le touche par touche, puis #.",
     digits: "J'attends des chiffres : tapez-les puis #, ou dites-les.",
-    menu: "J'attends une touche (1, 2…) ou un mot.",
+    choice: "J'attends une touche (1, 2…) ou un mot.",
     yes_no: "J'attends 1 pour oui, 2 pour non (ou « oui » / « non »).",
     confirm: "Tapez 1 si c'est exact, 2 pour recommencer.",
     wait: "Je patiente : tapez 1 ou dites « c'est bon » quand vous êtes prêt.",

@@ -2,8 +2,12 @@
 
 - `routes.py`: the signed Twilio routes (`/twilio/voice`, `…/gather`, `…/poll`, `…/dialed`,
   `…/status`), each turn within Twilio's 15 seconds;
-- `call.py`: what the call does with each answer (read-backs, silences, pause, advisor, resume);
-- `reply.py`: what to say and how to listen, rendered as TwiML (or JSON for the simulator);
+- `call.py`: runs a call: the dialogue's turns, and what the modes decide;
+- `modes.py`: the call's modes (an enumeration, `state.Mode`), each with its handler: what an
+  answer or a silence means (read-backs, silences, pause, advisor, resume), as pure data;
+- `render.py`: a turn of the dialogue (`webhook.reply.TurnReply`) as the phone says it;
+  `reply.py`: what to say and how to listen, as TwiML (or JSON for the simulator);
+  `wording.py`: SMS lines made fit for the ear; `offers.py`: the link and e-mail SMS;
 - `state.py`: where a call stands, per CallSid (encrypted in Redis); `calls.py`: which
   conversation a call works on (one live call per number's conversation) and which SMS continue
   it; `resume.py`: the code texted to resume a dropped call; `links.py` + `page.py`: the
@@ -17,11 +21,11 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from bot.one_time_codes import OneTimeCodes
-from webhook.rasa_client import RasaUnavailable
 from webhook.services import Services
-from webhook.voice.call import VoiceCall, responses_by_text
+from webhook.voice.call import VoiceCall
 from webhook.voice.calls import CallRegistry
 from webhook.voice.links import CredentialLinks
+from webhook.voice.offers import SmsOffers
 from webhook.voice.resume import ResumeCodes
 from webhook.voice.state import CallStates
 
@@ -48,22 +52,13 @@ def init_app(app: Flask) -> None:
     )
     calls = CallRegistry(services.redis, services.conversations, states)
     resume = ResumeCodes(OneTimeCodes(services.redis, key), services.messenger)
-    cache: dict[str, str] = {}
-
-    def voice_responses() -> dict[str, str]:
-        """The model's responses by text, read once from Rasa (retried while Rasa is down)."""
-        if not cache:
-            try:
-                cache.update(responses_by_text(services.rasa.domain()))
-            except RasaUnavailable:
-                return {}
-        return cache
 
     def advisors_open() -> bool:
         console = app.extensions.get("advisor")
         return bool(console is None or console.hours.is_open())
 
-    call = VoiceCall(services, states, calls, links, resume, voice_responses, advisors_open)
+    offers = SmsOffers(services, calls, links)
+    call = VoiceCall(services, states, calls, offers, resume, advisors_open)
     voice = getattr(services.settings, "voice_tts_voice", "") or DEFAULT_VOICE
     app.extensions["voice"] = VoiceFace(call=call, calls=calls, links=links, tts_voice=voice)
     app.register_blueprint(routes.blueprint)

@@ -22,15 +22,15 @@ from collections.abc import Callable
 
 import redis
 
-from bot.voice_prompts import CREDENTIAL_STEPS
+from bot.redaction import CREDENTIAL_STEPS
 from webhook.conversations import ConversationStore
-from webhook.voice.state import CallState, CallStates
+from webhook.voice.state import CallState, CallStates, Mode
 
 LIVE_SECONDS = 180
 TRANSFER_SECONDS = 4 * 3600
 SMS_WAIT_SECONDS = 15 * 60  # the credentials link's own lifetime
 #: The call modes in which the call waits for an SMS from its number, and the steps it waits at.
-SMS_MODES = ("link", "email_sms")
+SMS_MODES = (Mode.LINK, Mode.EMAIL_SMS)
 ENDED_STATUSES = ("completed", "busy", "failed", "no-answer", "canceled")
 
 # Deletes KEYS[1] only when it still holds ARGV[1] (a call releases only its own claim).
@@ -129,8 +129,8 @@ class CallRegistry:
         self.redis.delete(f"voice:latest:{conversation_id}", f"voice:live:{conversation_id}")
 
 
-def awaited_step(mode: str, step: str) -> bool:
+def awaited_step(mode: Mode, step: str) -> bool:
     """True when the dialogue is still at the step an SMS of that call mode answers."""
-    if mode == "link":
+    if mode is Mode.LINK:
         return step in CREDENTIAL_STEPS
     return step == "new_contact"

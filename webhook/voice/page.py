@@ -22,30 +22,20 @@ from bot.credentials import (
     identifier_problems,
     password_problems,
 )
-from bot.voice_prompts import CREDENTIAL_STEPS
+from bot.redaction import CREDENTIAL_STEPS
+from webhook import texts
 from webhook.services import services
 
 blueprint = Blueprint("voice_page", __name__)
 
-EXPIRED = (
-    "Ce lien n'est plus valable : il a expiré (15 minutes) ou a déjà servi. Rappelez "
-    "l'assistant Mon espace santé pour en recevoir un nouveau."
-)
-NOT_NOW = "Votre démarche n'en est pas à cette étape. Revenez à l'appel, ou rappelez l'assistant."
-MISMATCH = "Les deux mots de passe ne sont pas identiques."
-NOT_SAVED = "Votre choix n'a pas pu être enregistré. Réessayez, ou rappelez l'assistant."
+EXPIRED = texts.PAGE_EXPIRED
+NOT_NOW = texts.PAGE_NOT_NOW
+MISMATCH = texts.PAGE_MISMATCH
+NOT_SAVED = texts.PAGE_NOT_SAVED
+SPOKEN_MISSING = texts.PAGE_SPOKEN_MISSING
+SPOKEN_WRONG = texts.PAGE_SPOKEN_WRONG
+SPOKEN_DEAD = texts.PAGE_SPOKEN_DEAD
 LIVE_RULES = ("too_short", "no_lowercase", "no_uppercase", "no_digit", "no_special")
-SPOKEN_MISSING = (
-    "Tapez le code à 6 chiffres que l'assistant vous a dit pendant l'appel (il n'est pas dans "
-    "le SMS)."
-)
-SPOKEN_WRONG = (
-    "Ce n'est pas le code dit pendant l'appel. Pour le réentendre, tapez étoile sur l'appel."
-)
-SPOKEN_DEAD = (
-    "Trop d'essais avec un code faux : ce lien ne fonctionne plus. Sur l'appel, tapez 2 pour en "
-    "recevoir un nouveau, ou rappelez l'assistant Mon espace santé."
-)
 
 
 def _secure(response: Response) -> Response:
@@ -122,7 +112,7 @@ def choose(token: str) -> Response:
         for e in services().conversations.transcript(conversation_id)
         if e.get("from") == "bot"
     ][-1:]
-    return _page(done=done[0] if done else "Mon espace santé a bien été activé !")
+    return _page(done=done[0] if done else texts.ACTIVATED)
 
 
 def _feed(conversation_id: str, identifier: str, password: str) -> str | None:

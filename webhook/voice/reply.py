@@ -33,8 +33,9 @@ class Line:
 
 @dataclass
 class Listen:
-    """How the answer is gathered: `kind` is one of bot.voice_prompts.INPUT_KINDS, "confirm"
-    (1 / 2 after a read-back) or "wait" (the person fetches their card)."""
+    """How the answer is gathered: `kind` is a question's (`webhook.reply.Question.kind`:
+    digits, letters, choice, yes_no, free), "confirm" (1 / 2 after a read-back) or "wait"
+    (the person fetches their card)."""
 
     kind: str
     hints: str = ""
@@ -79,9 +80,9 @@ class VoiceReply:
 def _gather_options(kind: str) -> dict[str, Any]:
     """Timeouts for people who take their time: digit strings end with # (or a pause), a menu
     with one key; waiting for someone fetching their card leaves them 20 seconds per round."""
-    if kind in ("digits", "code"):
+    if kind in ("digits", "letters"):
         return {"finish_on_key": "#", "timeout": 10, "speech_timeout": "3"}
-    if kind in ("menu", "yes_no", "confirm"):
+    if kind in ("choice", "yes_no", "confirm"):
         return {"num_digits": 1, "timeout": 8, "speech_timeout": "auto"}
     if kind == "wait":
         return {"num_digits": 1, "timeout": 20, "speech_timeout": "auto"}

@@ -17,14 +17,12 @@ import logging
 from bot.one_time_codes import OneTimeCodeError, OneTimeCodes, VerifyResult
 from bot.sms_text import to_gsm7
 from messaging import MessagingError, Messenger
+from webhook import texts
 
 logger = logging.getLogger(__name__)
 
 PURPOSE = "voice_resume"
-RESUME_SMS = (
-    "Mon espace santé : pour reprendre votre appel, le code est {code}. Il n'est valable que "
-    "10 minutes. Ne le donnez à personne d'autre que l'assistant, pendant votre appel."
-)
+RESUME_SMS = texts.RESUME_SMS
 
 
 class ResumeCodes:

@@ -31,6 +31,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from bot.caller_id import is_withheld
+from webhook import texts
 from webhook.services import services
 from webhook.sms import normalise_address
 from webhook.twilio_security import twilio_signed
@@ -41,12 +42,7 @@ from webhook.voice.reply import VoiceReply, to_twiml
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("voice", __name__)
 
-HOLDING = "Un instant, s'il vous plaît."
-STILL_HOLDING = "Je vérifie, encore un instant."
-SORRY = (
-    "Désolé, l'assistant rencontre un problème technique. Rappelez dans quelques minutes : vos "
-    "réponses sont gardées. Au revoir."
-)
+HOLDING, STILL_HOLDING, SORRY = texts.CALL_HOLDING, texts.CALL_STILL_HOLDING, texts.CALL_FAULT
 JOB_TTL_SECONDS = 300
 #: Twilio repeats a post within its 15-second timeout, a few times at most: a mark is
 #: remembered 10 minutes (one key per post: 2 days, as for SMS, would cost memory for nothing).

@@ -10,6 +10,7 @@ waiting for "tapez 1 si c'est exact" are vault refs, never the values.
 
 from __future__ import annotations
 
+import enum
 import json
 import time
 from dataclasses import asdict, dataclass, field
@@ -24,14 +25,26 @@ RESUME_WINDOW_SECONDS = 2 * 3600
 _KEY = "voice:call:"
 
 
+class Mode(enum.Enum):
+    """What the call is listening for (each mode has its handler, webhook/voice/modes.py)."""
+
+    ASK = "ask"  # an answer to the dialogue's question
+    CONFIRM = "confirm"  # 1 / 2 after a value was read back
+    WAIT = "wait"  # the person fetches their card: "c'est bon" when ready
+    LINK = "link"  # the credentials page is open on their phone: "c'est fait"
+    EMAIL_SMS = "email_sms"  # an e-mail address to be texted: "c'est fait"
+    RESUME_CHECK = "resume_check"  # the code texted to resume a dropped call
+
+
 @dataclass
 class CallState:
-    mode: str = ""  # "", "confirm", "resume_check", "wait", "link", "email_sms"
+    mode: Mode = Mode.ASK
     pending_ref: str = ""  # vault ref of the value being read back
     silences: int = 0
     wait_rounds: int = 0
     resume_tries: int = 0
     last: dict[str, Any] | None = None  # the last question asked (VoiceReply JSON)
+    question: dict[str, Any] | None = None  # its data (webhook.reply.Question, as a dict)
     call_sid: str = ""
     conversation_id: str = ""
     updated: float = field(default_factory=time.time)
@@ -54,14 +67,17 @@ class CallStates:
             return None
         data = json.loads(plain)
         known = CallState.__dataclass_fields__
-        return CallState(**{k: v for k, v in data.items() if k in known})
+        state = CallState(**{k: v for k, v in data.items() if k in known})
+        state.mode = Mode(data.get("mode") or Mode.ASK.value)
+        return state
 
     def save(self, conversation_id: str, state: CallState, touch: bool = True) -> None:
         """Saves the state under its own call; `conversation_id` is the one the call works on."""
         if touch:
             state.updated = time.time()
         state.conversation_id = state.conversation_id or conversation_id
-        token = self.vault.encrypt(json.dumps(asdict(state), ensure_ascii=False))
+        data = {**asdict(state), "mode": state.mode.value}
+        token = self.vault.encrypt(json.dumps(data, ensure_ascii=False))
         self.redis.set(_KEY + state.call_sid, token, ex=self.ttl)
 
     def forget(self, call_sid: str) -> None:

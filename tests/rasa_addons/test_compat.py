@@ -1,12 +1,20 @@
-"""The cached validation of action responses accepts and refuses exactly what Rasa's own did."""
+"""Each patch of rasa_addons/compat.py gives the results of the Rasa code it replaces."""
 
 from __future__ import annotations
+
+import asyncio
+import datetime
+from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
 
-from rasa_addons import speedups
+from rasa_addons import compat
+from rasa_addons.action_schema import valid_by_event_type
+from rasa_addons.kept_sessions import close_pooled_sessions
 
 VALID = {
     "events": [{"event": "slot", "name": "flow_step", "value": "card"}],
@@ -16,11 +24,9 @@ INVALID = {"events": [{"name": "flow_step"}], "responses": "not a list"}
 
 
 @pytest.fixture()
-def patched():
-    original = RemoteAction._validate_action_result
-    speedups.cached_action_result_validation()
-    yield RemoteAction._validate_action_result
-    RemoteAction._validate_action_result = original
+def patched():  # type: ignore[no-untyped-def]
+    with compat.installed(compat.cached_action_result_validation):
+        yield compat.validate_action_result
 
 
 def test_same_verdicts_as_rasa(patched) -> None:  # type: ignore[no-untyped-def]
@@ -48,47 +54,48 @@ def test_the_schema_is_checked_once_not_per_response(patched, monkeypatch) -> No
     assert calls == []
 
 
-def trackers():  # type: ignore[no-untyped-def]
-    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
+def test_every_event_type_carries_its_timestamp_in_as_dict() -> None:
+    """The cheap merge's premise: events of different timestamps never have equal `as_dict`."""
+    from rasa.shared.core import events as e
+    from rasa.shared.core.events import Event
 
-    prior = DialogueStateTracker.from_events(
-        "c1",
-        [
-            ActionExecuted("action_session_start", timestamp=1),
-            SessionStarted(timestamp=2),
-            UserUttered("bonjour", {"name": "greet"}, timestamp=3),
-            SlotSet("flow_step", "identity", timestamp=4),
-        ],
-    )
-    current = DialogueStateTracker.from_events(
-        "c1",
-        [
-            ActionExecuted("action_session_start", timestamp=10),
-            SessionStarted(timestamp=11),
-            SlotSet("flow_step", "identity", timestamp=4),  # also in the prior session
-            UserUttered("secretcode0123456789abcdef", {"name": "inform"}, timestamp=12),
-            SlotSet("flow_step", "card", timestamp=13),
-            SlotSet("flow_step", "card", timestamp=13),  # twice: kept once, as Rasa does
-        ],
-    )
-    return prior, current
+    events = [Event.from_parameters(event) for event in event_corpus()[:21]]
+    events += [
+        e.ReminderScheduled("intent", datetime.datetime(2026, 12, 2), timestamp=7),
+        e.LegacyForm("card_form", timestamp=8),
+        e.LegacyFormValidation(True, timestamp=9),
+    ]
+    event_schema = RemoteAction.action_response_format_spec()["properties"]["events"]["items"]
+    every_type = {alt["properties"]["event"]["const"] for alt in event_schema["oneOf"]}
+    assert every_type <= {e.type_name for e in events}, every_type - {e.type_name for e in events}
+    for event in events:
+        assert event.as_dict()["timestamp"] == event.timestamp
 
 
-def test_the_linear_merge_keeps_what_rasas_merge_keeps() -> None:
-    from rasa.core.tracker_store import RedisTrackerStore
+def test_compat_refuses_any_rasa_but_the_pinned_one() -> None:
+    from importlib import metadata
 
-    original = RedisTrackerStore._merge_trackers
-    prior, current = trackers()
-    expected = [e.as_dict() for e in original(prior, current).events]
-    try:
-        speedups.linear_tracker_merge()
-        prior, current = trackers()
-        merged = RedisTrackerStore._merge_trackers(prior, current)
-    finally:
-        RedisTrackerStore._merge_trackers = staticmethod(original)
-    assert [e.as_dict() for e in merged.events] == expected
-    assert len(expected) > len(prior.events)  # the merging path ran, not the shortcut
+    assert metadata.version("rasa") == compat.PINNED_RASA  # the venv's Rasa is the pinned one
+    compat.check_rasa_version()
+    for other in ("3.6.20", "3.6.22", "3.7.0", "3.10.0"):
+        with pytest.raises(compat.UnsupportedRasaVersion, match=other):
+            compat.check_rasa_version(other)
+
+
+def test_apply_refuses_to_patch_another_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    patches = [
+        compat.cached_action_result_validation,
+        compat.cached_type_resolution,
+        compat.pooled_endpoint_connections,
+        compat.cheap_tracker_merge,
+    ]
+    before = [compat.current(patch) for patch in patches]
+    monkeypatch.setattr(metadata, "version", lambda name: "3.7.0" if name == "rasa" else "0")
+    with pytest.raises(compat.UnsupportedRasaVersion):
+        compat.apply()
+    assert [compat.current(patch) for patch in patches] == before  # nothing patched
 
 
 def event_corpus() -> list[object]:
@@ -140,7 +147,7 @@ def test_the_per_type_check_gives_the_whole_schemas_verdict() -> None:
     schema = RemoteAction.action_response_format_spec()
     validator_class = jsonschema.validators.validator_for(schema)
     whole = validator_class(schema)
-    fast = speedups.valid_by_event_type(schema, validator_class)
+    fast = valid_by_event_type(schema, validator_class)
     corpus = event_corpus()
     responses = [{"events": [event], "responses": []} for event in corpus]
     responses += [
@@ -171,8 +178,7 @@ def test_type_lookups_find_what_rasas_subclass_walk_finds() -> None:
     rasa_event, rasa_slot = Event.resolve_by_type, Slot.resolve_by_type
     expected = {c.type_name: rasa_event(c.type_name) for c in all_subclasses(Event)}
     expected_slots = {c.type_name: rasa_slot(c.type_name) for c in all_subclasses(Slot)}
-    try:
-        speedups.cached_type_resolution()
+    with compat.installed(compat.cached_type_resolution):
         assert {name: Event.resolve_by_type(name) for name in expected} == expected
         assert {name: Slot.resolve_by_type(name) for name in expected_slots} == expected_slots
         assert Event.resolve_by_type("topic") is None
@@ -187,18 +193,13 @@ def test_type_lookups_find_what_rasas_subclass_walk_finds() -> None:
             type_name = "late_event_for_the_test"
 
         assert Event.resolve_by_type("late_event_for_the_test") is LateEvent
-    finally:
-        Event.resolve_by_type = staticmethod(rasa_event)
-        Slot.resolve_by_type = staticmethod(rasa_slot)
 
 
 def test_endpoint_requests_reuse_one_connection_and_keep_rasas_errors() -> None:
-    import asyncio
 
     from aiohttp import web
     from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-    original = EndpointConfig.session
     peers: list[object] = []
 
     async def answer(request: web.Request) -> web.Response:
@@ -224,12 +225,54 @@ def test_endpoint_requests_reuse_one_connection_and_keep_rasas_errors() -> None:
                 await endpoint.request(subpath="../broken", method="post", json={})
             assert error.value.status == 500
         finally:
-            await speedups.close_pooled_sessions()
+            await close_pooled_sessions()
             await runner.cleanup()
 
-    try:
-        speedups.pooled_endpoint_connections()
+    with compat.installed(compat.pooled_endpoint_connections):
         asyncio.run(scenario())
-    finally:
-        EndpointConfig.session = original
     assert len(peers) == 4 and len(set(peers)) == 1  # one TCP connection for every call
+
+
+def prediction_state_sequence() -> list[Any]:
+    """What RulePolicy's featurizer gives for a conversation, turn after turn: twice per
+    prediction (text, then intent), as RulePolicy asks, and again after each new event."""
+    from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "bot" / "domain"))
+    featurizer = MaxHistoryTrackerFeaturizer(None, max_history=None)
+    tracker = DialogueStateTracker("c600", domain.slots)
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("bonjour", {"name": "greet", "confidence": 0.9}),
+        ActionExecuted("action_next_step"),
+        SlotSet("flow_step", "identity"),
+        ActionExecuted("identity_form"),
+        ActiveLoop("identity_form"),
+        ActionExecuted("action_listen"),
+        UserUttered(
+            "avec photo",
+            {"name": "inform", "confidence": 0.8},
+            [{"entity": "card_type", "value": "with_photo", "start": 0, "end": 10}],
+        ),
+        ActionExecuted("identity_form"),
+        ActiveLoop(None),
+    ]
+    seen = []
+    for event in events:
+        tracker.update(event, domain)
+        for use_text in (True, False, True):
+            seen.append(featurizer.prediction_states([tracker], domain, use_text)[0])
+        seen.append(featurizer.prediction_states([tracker], domain, ignore_rule_only_turns=True)[0])
+    return seen
+
+
+def test_reused_prediction_states_are_rasas_states() -> None:
+    rasas = prediction_state_sequence()
+    with compat.installed(compat.reused_prediction_states):
+        ours = prediction_state_sequence()
+    assert ours == rasas
+    assert any(len(states) > 3 for states in rasas)
+    texts = {("text" in s.get("user", {})) for states in rasas for s in states}
+    assert texts == {True, False}  # both readings of the last message were compared

@@ -1,5 +1,8 @@
 """Five synthetic people for local use: `python -m backend.seed` or `flask --app backend seed`.
 
+The app registers `seed_command`; `backend/seed/__main__.py` builds an app and seeds it, so
+imports run one way (app → seed, seed.__main__ → app) and never in a circle.
+
 Goes straight to the database through the same code as `POST /admin/insured` (validation and
 registration), not over HTTP. Idempotent: a person already there is not duplicated; a pending
 one gets a fresh provisional code (codes are stored hashed, so the only way to show one is to
@@ -17,6 +20,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from stdnum.fr import nir as stdnum_nir
 
+from backend import schemas
 from backend.context import EXTENSION_KEY, Backend
 from backend.people import (
     PENDING,
@@ -118,7 +122,7 @@ def seed(app: Flask) -> list[SeedResult]:
     with services.store.session() as session:
         for body in seed_people():
             now = services.now()
-            new = parse_new_insured(body, now.date())
+            new = parse_new_insured(schemas.NewInsured.parse_obj(body), now.date())
             person = find_by_nir_hash(session, services.hasher.nir(new.nir))
             created = person is None
             code: str | None = None
@@ -163,13 +167,3 @@ def print_results(results: list[SeedResult], echo: Callable[[str], Any] = click.
 def seed_command() -> None:
     """Load the five synthetic people and print their NIRs and provisional codes."""
     print_results(seed(current_app))
-
-
-def main() -> None:
-    from backend.app import create_app
-
-    print_results(seed(create_app()))
-
-
-if __name__ == "__main__":
-    main()
