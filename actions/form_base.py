@@ -28,6 +28,7 @@ from actions.answers import answer_question, is_question
 from actions.runtime import runtime
 from bot import responses
 from bot.confirmation import CONFIRM_PREFIX
+from bot.vault import without_refs
 
 #: Fields of the screens before the decision, already checked by the backend once it is past
 #: (field → the response that says so).
@@ -83,6 +84,11 @@ def latest_intent(tracker: Tracker) -> str:
 
 def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
+
+
+def latest_words(tracker: Tracker) -> str:
+    """The latest message without its vault refs, for the parsers of non-secret fields."""
+    return without_refs(latest_text(tracker))
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

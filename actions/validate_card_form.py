@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.confirm_reading import ask_to_confirm
-from actions.form_base import StepFormValidator, entity_values, latest_text
+from actions.form_base import StepFormValidator, entity_values, latest_text, latest_words
 from bot.card import CARD_TYPES, check_serial, parse_card_type
 from bot.vault import find_refs
 
@@ -61,7 +61,7 @@ class ValidateCardForm(StepFormValidator):
     async def extract_card_serial(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = latest_text(tracker)
+        text = latest_words(tracker)
         requested = tracker.get_slot("requested_slot")
         if requested == "card_type" and sum(c.isdigit() for c in text) >= 8:
             # "avec photo, le numéro de série c'est …": the serial is kept for its turn
@@ -71,7 +71,7 @@ class ValidateCardForm(StepFormValidator):
             return {}
         if requested != "card_serial":
             return {}
-        if any(ref.startswith("secretnir") for ref in find_refs(text)):
+        if any(ref.startswith("secretnir") for ref in find_refs(latest_text(tracker))):
             return {"card_serial": "looks_like_nir"}
         if sum(c.isdigit() for c in text) >= 4 or check_serial(text, "without_photo").value:
             return {"card_serial": text}

@@ -26,6 +26,7 @@ from actions.form_base import (
     StepFormValidator,
     as_bool_answer,
     latest_text,
+    latest_words,
     literal_bool_answer,
 )
 from bot.contact_details import national_pairs, parse_mobile
@@ -145,10 +146,11 @@ class ValidateContactForm(StepFormValidator):
             return {"new_contact": text}  # OUI / NON to the address spelled back
         if field == "email" and ("@" in text or "arobase" in text.lower()):
             return {"new_contact": text}
+        words = latest_words(tracker)
         if field == "mobile" and (
-            sum(c.isdigit() for c in text) >= 4 or parse_mobile(text).error == "unsure"
+            sum(c.isdigit() for c in words) >= 4 or parse_mobile(words).error == "unsure"
         ):
-            return {"new_contact": text}
+            return {"new_contact": words}
         if _typed_value(text, field or "mobile"):
             return {"new_contact": text}
         return {}

@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_base import StepFormValidator, latest_intent, latest_text
+from actions.form_base import StepFormValidator, latest_intent, latest_text, latest_words
 from actions.nir_field import NirField, ref_of_kind
 from bot.birth_date import format_birth_date, parse_birth_date
 
@@ -38,13 +38,15 @@ class ValidateNewCodeForm(NirField, StepFormValidator):
     async def extract_birth_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = latest_text(tracker)
         if tracker.get_slot("requested_slot") != "birth_date":
-            # A date given with the NIR ("… et je suis né le 3 mars 1985") is kept for later.
+            # A date given with the NIR ("… et je suis né le 3 mars 1985") is kept for later;
+            # the NIR itself reaches here as a vault ref, whose hex must not read as a date.
+            text = latest_words(tracker)
             found = parse_birth_date(text) if DATE_HINT.search(text) else None
             return {"birth_date": text} if found and found.value else {}
-        if ref_of_kind(text, "nir"):
+        if ref_of_kind(latest_text(tracker), "nir"):
             return {}
+        text = latest_words(tracker)
         check = parse_birth_date(text)
         if check.value is not None:
             return {"birth_date": text}

@@ -17,7 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import metrics
-from actions.form_base import StepFormValidator, attempts_left, latest_intent, latest_text
+from actions.form_base import (
+    StepFormValidator,
+    attempts_left,
+    latest_intent,
+    latest_text,
+    latest_words,
+)
 from actions.nir_field import ref_of_kind
 from actions.one_time_code_delivery import send_one_time_code
 from actions.runtime import runtime
@@ -70,7 +76,7 @@ class ValidateOtpForm(StepFormValidator):
         typed = self._typed_code(tracker)
         if typed:
             return {"otp_code": typed}
-        digits = sum(c.isdigit() for c in latest_text(tracker))
+        digits = sum(c.isdigit() for c in latest_words(tracker))
         if 3 <= digits <= 9:
             return {"otp_code": "malformed"}
         return {}

@@ -70,6 +70,14 @@ def find_refs(text: str) -> list[str]:
     return [match.group(0) for match in REF_PATTERN.finditer(text)]
 
 
+def without_refs(text: str) -> str:
+    """`text` with every vault ref blanked: what the person wrote besides their secrets.
+
+    A ref's 16 hex characters can look like a date ("…190742ab…") or a serial's digits, so
+    the parsers of other fields read this, never the refs."""
+    return REF_PATTERN.sub(" ", text)
+
+
 def ref_kind(ref: str) -> str:
     """The kind of a ref ("nir" for `secretnir…`); ValueError when `ref` is not one."""
     match = REF_PATTERN.fullmatch(ref)

@@ -17,7 +17,7 @@ from tests.e2e.test_sms_activation import PASSWORD, login_works
 from tests.support.canary import files_under, find_secrets, secret_forms
 from tests.support.people import person, spaced
 from tests.support.twilio_client import SmsPhone, next_number
-from webhook.erasure import CONFIRM
+from webhook.texts import ERASE_CONFIRM as CONFIRM
 
 pytestmark = pytest.mark.stack
 
