@@ -28,6 +28,7 @@ from actions.answers import answer_question, is_question
 from actions.runtime import runtime
 from bot import responses
 from bot.confirmation import CONFIRM_PREFIX
+from bot.domain_files import domain as local_domain
 from bot.vault import without_refs
 
 #: Fields of the screens before the decision, already checked by the backend once it is past
@@ -131,6 +132,9 @@ class StepFormValidator(FormValidationAction, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        # Rasa sends no domain with action calls (endpoints.yml `enable_selective_domain`): the
+        # forms and slots come from the same files, read once (bot/domain_files.py).
+        domain = domain or local_domain()  # type: ignore[assignment]
         requested = tracker.get_slot("requested_slot")
         if requested is None:
             # Form activation: take whatever the opening message already carries.

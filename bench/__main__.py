@@ -114,6 +114,30 @@ def training_time(train: bool, root: Path = ROOT) -> dict[str, Any]:
     return {"seconds": None, "source": "not recorded: run `make bench BENCH_ARGS=--train`"}
 
 
+def measured_level(  # type: ignore[no-untyped-def]
+    target: Target,
+    memory: MemorySampler,
+    level: int,
+    count: int,
+    args: argparse.Namespace,
+    think: float | None = None,
+) -> dict[str, Any]:
+    """`count` activations, `level` at once: latencies, turns/s, CPU per turn by service, Redis
+    growth per activation."""
+    think = args.think if think is None else think
+    cpu_before = cpu_seconds(memory.pids)
+    redis_before = redis_used_memory(target.redis_url)
+    summary = summarise(run_level(target, level, count, think, args.channel))
+    summary["think_seconds"] = think
+    summary["cpu_ms_per_turn"] = per_turn(cpu_seconds(memory.pids), cpu_before, summary)
+    redis_after = redis_used_memory(target.redis_url)
+    if redis_before is not None and redis_after is not None and summary["completed"]:
+        grown = (redis_after - redis_before) / summary["completed"]
+        summary["redis_kib_per_activation"] = round(grown / 1024, 1)
+    print("  " + json.dumps(summary, ensure_ascii=False), flush=True)
+    return summary
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmark complete activations (SMS or voice).")
     parser.add_argument("--levels", default="1,10,25,50", help="conversations at once, per level")
@@ -140,6 +164,14 @@ def main() -> int:
         help="leave the started stack running; its target goes to OUT/target.json",
     )
     parser.add_argument("--target", help="attach to the stack described by this target.json")
+    parser.add_argument(
+        "--saturation",
+        type=int,
+        default=20,
+        metavar="N",
+        help="after the levels, N activations at once with no think time: the turns/s one "
+        "stack gives when it never waits for people (0: skip)",
+    )
     parser.add_argument(
         "--compare",
         metavar="REF",
@@ -174,21 +206,16 @@ def main() -> int:
             target, 1, 1, 0.0, args.channel
         )  # warm-up: first turns load lazily built parts of Rasa
         summaries = []
+        saturation = None
         with MemorySampler(target.ports) as memory:
             for level in levels:
                 count = max(args.conversations, level)
                 print(f"level {level}: {count} activations, {level} at once ...", flush=True)
-                cpu_before = cpu_seconds(memory.pids)
-                redis_before = redis_used_memory(target.redis_url)
-                summary = summarise(run_level(target, level, count, args.think, args.channel))
-                summary["think_seconds"] = args.think
-                summary["cpu_ms_per_turn"] = per_turn(cpu_seconds(memory.pids), cpu_before, summary)
-                redis_after = redis_used_memory(target.redis_url)
-                if redis_before is not None and redis_after is not None and summary["completed"]:
-                    grown = (redis_after - redis_before) / summary["completed"]
-                    summary["redis_kib_per_activation"] = round(grown / 1024, 1)
-                summaries.append(summary)
-                print("  " + json.dumps(summary, ensure_ascii=False), flush=True)
+                summaries.append(measured_level(target, memory, level, count, args))
+            if args.saturation:
+                n = args.saturation
+                print(f"saturation: {n} activations at once, no think time ...", flush=True)
+                saturation = measured_level(target, memory, n, n, args, think=0.0)
         load_after = os.getloadavg()
     finally:
         if stack is not None and not args.keep:
@@ -208,6 +235,7 @@ def main() -> int:
             "note": "2 shared cores: the load generator runs on the same machine",
         },
         "levels": summaries,
+        "saturation": saturation,
         "memory_peak_mib": {k: round(v / MIB) for k, v in memory.peak.items()},
         "memory_peak_total_mib": round(memory.peak_total / MIB),
         "training": training_time(args.train, root),
@@ -234,6 +262,7 @@ def compare_main(args: argparse.Namespace) -> int:
     tree = compare.prepare_reference(args.compare, base)
     argv = ["--levels", args.levels, "--conversations", str(args.conversations)]
     argv += ["--channel", args.channel, "--think", str(args.think)]
+    argv += ["--saturation", str(args.saturation)]
     argv += ["--train"] * args.train + ["--scaled"] * args.scaled
     ref = compare.run_side(tree, args.compare, argv, base / f"compare-{stamp}" / "ref")
     head = compare.git("rev-parse", "--short", "HEAD")

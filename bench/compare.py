@@ -92,6 +92,17 @@ def figures(result: dict[str, Any]) -> dict[tuple[str, str, str], tuple[float | 
         max(rates) if rates else None,
         True,
     )
+    saturation = result.get("saturation")
+    if saturation:  # --saturation N: no think time, the stack's own limit
+        at = f"{saturation['concurrency']} at once, think 0"
+        cpu = {k: v for k, v in saturation.get("cpu_ms_per_turn", {}).items() if k != "total"}
+        out[("saturation", f"turns/s @{at}", "1/s")] = (saturation.get("turns_per_second"), True)
+        out[("saturation", f"assistant CPU per turn @{at}", "ms")] = (_sum(cpu, ASSISTANT), False)
+        out[("saturation", f"p95 @{at}", "ms")] = (
+            saturation.get("latency_ms", {}).get("p95"),
+            False,
+        )
+        out[("saturation", f"errors @{at}", "")] = (saturation.get("errors"), False)
     memory = result.get("memory_peak_mib", {})
     for service, value in sorted(memory.items()):
         out[("peak memory", service, "MiB")] = (value, False)

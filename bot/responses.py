@@ -12,26 +12,15 @@ without a channel or a condition.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
+from bot.domain_files import domain
 from bot.helpline import HELPLINE
-from bot.settings import ROOT
-
-DOMAIN_DIR = ROOT / "bot" / "domain"
 
 
-@lru_cache(maxsize=1)
 def responses() -> dict[str, list[dict[str, Any]]]:
     """Every response of the domain, by name (read once)."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted(DOMAIN_DIR.glob("*.yml")):
-        found.update(
-            (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
-        )
-    return found
+    return domain()["responses"]
 
 
 def text(name: str, **values: Any) -> str:

@@ -25,6 +25,9 @@ Why each patch (all found by profiling the Rasa server under `make bench`: docs/
   when nobody wrote in between.
 - RulePolicy featurises the whole tracker twice per prediction with the same arguments:
   `reused_prediction_states` computes it once.
+- `RemoteAction._action_call_format` sends every event of the conversation with each action
+  call (~44 KB of JSON at the end of an activation, 3-6 calls a turn): `recent_events_to_actions`
+  sends the events from the person's ACTION_CALL_USER_MESSAGES-th last message on.
 """
 
 from __future__ import annotations
@@ -269,6 +272,42 @@ def reused_prediction_states() -> None:
     TrackerFeaturizer._create_states = staticmethod(_create_states)
 
 
+#: The person's last messages whose events an action call carries. What the actions read in
+#: the events: the latest message's metadata (the caller), the question it answers (sent since
+#: the message before) and, for "répéter", the last line said before it (actions/).
+ACTION_CALL_USER_MESSAGES = 3
+
+
+def recent_events_to_actions() -> None:
+    """`RemoteAction._action_call_format` as Rasa's, with the tracker's events cut to the tail
+    starting at the ACTION_CALL_USER_MESSAGES-th last user message (all of them when there are
+    fewer). Slots, the latest message and the active loop travel apart from the events."""
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import EventVerbosity
+
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
+        events = list(tracker.events)
+        users = [i for i, event in enumerate(events) if isinstance(event, UserUttered)]
+        start = users[-ACTION_CALL_USER_MESSAGES] if len(users) >= ACTION_CALL_USER_MESSAGES else 0
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in events[start:]]
+        result = {
+            "next_action": self._name,
+            "sender_id": tracker.sender_id,
+            "tracker": state,
+            "version": rasa.__version__,
+        }
+        if not self._is_selective_domain_enabled() or (
+            domain.does_custom_action_explicitly_need_domain(self.name())
+        ):
+            result["domain"] = domain.as_dict()
+        return result
+
+    RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
+
+
 def _origins(store: Any) -> dict[int, tuple[Any, tuple[Any, ...]]]:
     """id of a live tracker the store handed out -> (the stored value it was read from or
     written as, that value's events). Trackers are unhashable (they define __eq__): ids,
@@ -300,6 +339,7 @@ def apply() -> None:
     cheap_tracker_merge()
     single_read_save()
     reused_prediction_states()
+    recent_events_to_actions()
 
 
 def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
@@ -318,6 +358,7 @@ def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
         cheap_tracker_merge: [(RedisTrackerStore, "_merge_trackers")],
         reused_prediction_states: [(TrackerFeaturizer, "_create_states")],
         single_read_save: [(RedisTrackerStore, "_retrieve"), (RedisTrackerStore, "save")],
+        recent_events_to_actions: [(RemoteAction, "_action_call_format")],
     }[patch]
 
 
@@ -350,3 +391,8 @@ def merge_trackers(prior_tracker: Any, tracker: Any) -> Any:
 def validate_action_result(action: Any, result: dict[str, Any]) -> bool:
     """`RemoteAction._validate_action_result` as installed."""
     return action._validate_action_result(result)
+
+
+def action_call_format(action: Any, tracker: Any, domain: Any) -> dict[str, Any]:
+    """`RemoteAction._action_call_format` as installed."""
+    return action._action_call_format(tracker, domain)

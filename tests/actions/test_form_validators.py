@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -14,23 +13,14 @@ from actions.validate_card_form import ValidateCardForm
 from actions.validate_credentials_form import ValidateCredentialsForm
 from actions.validate_decision_form import ValidateDecisionForm
 from actions.validate_identity_form import ValidateIdentityForm
-from bot.settings import ROOT
+from bot.domain_files import domain as local_domain
 from tests.support.aio import run_async
 from tests.support.rendering import texts as said
 
 VALID_NIR = "1 85 05 78 006 084 91"
 
 
-def domain() -> dict[str, Any]:
-    merged: dict[str, Any] = {"forms": {}, "slots": {}, "responses": {}}
-    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        part = yaml.safe_load(path.read_text()) or {}
-        for key in merged:
-            merged[key].update(part.get(key) or {})
-    return merged
-
-
-DOMAIN = domain()
+DOMAIN = local_domain()  # what the action server reads
 
 
 def tracker(

@@ -7,7 +7,8 @@ import pytest
 from webhook.advisor.handoff import Handoff
 
 DOMAIN = {
-    "actions": ["action_next_step", "validate_identity_form"],
+    # as Rasa's GET /domain gives them: a name, or {name: settings} (bot/domain's send_domain)
+    "actions": ["action_next_step", {"validate_identity_form": {"send_domain": False}}],
     "responses": {"utter_ask_provisional_code": [], "utter_ask_nir": [], "utter_ask_card_type": []},
     "forms": {"identity_form": {}, "card_form": {}},
 }

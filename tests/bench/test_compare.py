@@ -123,3 +123,25 @@ def test_the_venv_is_shared_only_when_every_pin_of_the_reference_is_installed() 
     missing = dict(installed)
     del missing["rasa"]
     assert unmet_pins(constraints, missing) == ["rasa==3.6.21"]
+
+
+def test_the_saturation_phase_has_its_own_rows(pair: tuple[dict, dict]) -> None:
+    """`--saturation N`: a last phase with no think time, reported apart from the levels (whose
+    best turns/s only says what the offered load was); a run without it has no such rows."""
+    ref, new = pair
+    ref = {**ref, "saturation": {**ref["levels"][-1], "concurrency": 20, "think_seconds": 0.0}}
+    new = {**new, "saturation": {**new["levels"][-1], "concurrency": 20, "think_seconds": 0.0}}
+    rows = compare(ref, new)
+    turns = row(rows, "saturation", "turns/s @20 at once, think 0")
+    assert turns.ref == ref["saturation"]["turns_per_second"]
+    assert turns.ratio == pytest.approx(
+        new["saturation"]["turns_per_second"] / ref["saturation"]["turns_per_second"]
+    )
+    assert turns.higher_is_better is True
+    cpu = row(rows, "saturation", "assistant CPU per turn @20 at once, think 0")
+    ref_cpu = ref["saturation"]["cpu_ms_per_turn"]
+    assert cpu.ref == pytest.approx(
+        sum(ref_cpu.get(k, 0) for k in ("webhook", "rasa", "actions", "redis", "router")), abs=0.1
+    )
+    assert cpu.higher_is_better is False
+    assert not [r for r in compare(*pair) if r.group == "saturation"]

@@ -189,7 +189,9 @@ class Handoff:
             return form
         if not requested:
             return None
-        known = set(domain.get("actions") or []) | set(domain.get("responses") or {})
+        # an action is a name, or {name: its settings} (`send_domain: false`: bot/domain)
+        actions = [a if isinstance(a, str) else next(iter(a)) for a in domain.get("actions") or []]
+        known = set(actions) | set(domain.get("responses") or {})
         for name in (
             f"action_ask_{form}_{requested}",
             f"utter_ask_{form}_{requested}",
