@@ -254,24 +254,24 @@ def main() -> int:
 
 
 def compare_main(args: argparse.Namespace) -> int:
-    """--compare REF: reference first, then the working tree, then the ratio table."""
-    from bench import compare
+    """--compare REF: both stacks up, each phase on one then the other (bench/interleave.py),
+    then the ratio table."""
+    from bench import compare, interleave
 
     base = Path(args.out)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folder = base / f"compare-{time.strftime('%Y%m%d-%H%M%S')}"
     tree = compare.prepare_reference(args.compare, base)
-    argv = ["--levels", args.levels, "--conversations", str(args.conversations)]
-    argv += ["--channel", args.channel, "--think", str(args.think)]
-    argv += ["--saturation", str(args.saturation)]
-    argv += ["--train"] * args.train + ["--scaled"] * args.scaled
-    ref = compare.run_side(tree, args.compare, argv, base / f"compare-{stamp}" / "ref")
     head = compare.git("rev-parse", "--short", "HEAD")
     dirty = compare.git("status", "--porcelain", "--untracked-files=no")
     label = head + (" + uncommitted changes" if dirty else "")
-    new = compare.run_side(ROOT, label, argv, base / f"compare-{stamp}" / "new")
-    rows = compare.compare(ref, new)
-    table = compare.render(rows, ref, new)
-    folder = base / f"compare-{stamp}"
+    ref_side = interleave.Side(args.compare, tree, folder / "ref")
+    new_side = interleave.Side(label, ROOT, folder / "new")
+    levels = [int(level) for level in args.levels.split(",") if level.strip()]
+    plan = interleave.phases(levels, args.conversations, args.think, args.saturation)
+    common = ["--channel", args.channel] + ["--scaled"] * args.scaled
+    ref, new = interleave.run(ref_side, new_side, plan, common, args.train)
+    ref["commit"], new["commit"] = args.compare, label
+    table = compare.render(compare.compare(ref, new), ref, new)
     (folder / "compare.md").write_text(table)
     (folder / "compare.json").write_text(
         json.dumps({"ref": ref, "new": new}, indent=2, ensure_ascii=False) + "\n"

@@ -1,5 +1,6 @@
 """A/B benchmarks (`make bench BENCH_ARGS="--compare REF"`): the same load on a reference commit
-and on the working tree, one after the other on the same machine, and the ratio of each figure.
+and on the working tree, phase by phase on the same machine (bench/interleave.py), and the ratio
+of each figure.
 
 The machines' speed varies about 2x from day to day, so an absolute figure quoted from another
 day means little; a ratio measured back to back does. The reference is a git worktree under
@@ -8,13 +9,11 @@ whose content-hash stamp skips the training when the model is already there) and
 requirements are those of the working tree, the working tree's virtual environment.
 
 The arithmetic (`figures`, `compare`, `render`) is pure and tested on a recorded pair of runs
-(tests/bench/); the orchestration (`prepare_reference`, `run_side`) drives git and subprocesses.
+(tests/bench/); `prepare_reference` drives git, bench/interleave.py the two stacks.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -231,16 +230,3 @@ def seed_model(tree: Path) -> None:
         return
     if stamp.read_text().strip() == content_hash(tree):
         shutil.copytree(ROOT / "models", target, dirs_exist_ok=True)
-
-
-def run_side(root: Path, label: str, argv: list[str], out: Path) -> dict[str, Any]:
-    """One benchmark run (this bench code) against the stack of `root`, with `root`'s venv."""
-    python = root / ".venv" / "bin" / "python"
-    out.mkdir(parents=True, exist_ok=True)
-    command = [str(python), "-m", "bench", "--root", str(root), "--out", str(out), *argv]
-    print(f"--- {label}: {' '.join(command)}", flush=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
-    result = json.loads((out / "latest.json").read_text())
-    result["commit"] = label
-    return result
