@@ -103,14 +103,19 @@ class ConversationStore:
         self._touch(conversation_id)
         return conversation_id
 
-    def _touch(self, conversation_id: str) -> None:
-        pipe = self.redis.pipeline()
+    def _touch(self, conversation_id: str, pipe: Any = None) -> None:
+        """Marks the conversation as active now (index, expiry); queued on `pipe` when given
+        (the caller executes it: one round trip for the change and the touch)."""
+        own = pipe is None
+        if own:
+            pipe = self.redis.pipeline(transaction=False)
         pipe.hset(f"conv:{conversation_id}", "updated_at", now_iso())
         pipe.zadd("conv:index", {conversation_id: time.time()})
         pipe.zremrangebyscore("conv:index", "-inf", time.time() - self.retention)
         for suffix in ("", ":transcript"):
             pipe.expire(f"conv:{conversation_id}{suffix}", self.retention)
-        pipe.execute()
+        if own:
+            pipe.execute()
 
     def get(self, conversation_id: str) -> dict[str, str] | None:
         raw = self.redis.hgetall(f"conv:{conversation_id}")
@@ -129,8 +134,8 @@ class ConversationStore:
                     pipe.zadd(index, {conversation_id: time.time()}, nx=True)
                 else:
                     pipe.zrem(index, conversation_id)
+        self._touch(conversation_id, pipe)
         pipe.execute()
-        self._touch(conversation_id)
 
     def ids_in_state(self, state: str) -> list[str]:
         """Every conversation in `state` ("waiting": the whole queue, first come first),
@@ -150,9 +155,21 @@ class ConversationStore:
         return self.vault.decrypt(token.decode()) if token else None
 
     def append(self, conversation_id: str, who: str, text: str) -> None:
-        entry = json.dumps({"from": who, "text": text, "at": now_iso()}, ensure_ascii=False)
-        pipe = self.redis.pipeline()
-        pipe.rpush(f"conv:{conversation_id}:transcript", self._transcripts.seal(entry))
+        self.append_all(conversation_id, who, [text])
+
+    def append_all(self, conversation_id: str, who: str, texts: list[str]) -> None:
+        """Adds `texts` said by `who` to the transcript, in order, in one round trip."""
+        if not texts:
+            return
+        at = now_iso()
+        entries = [
+            self._transcripts.seal(
+                json.dumps({"from": who, "text": text, "at": at}, ensure_ascii=False)
+            )
+            for text in texts
+        ]
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.rpush(f"conv:{conversation_id}:transcript", *entries)
         pipe.expire(f"conv:{conversation_id}:transcript", self.retention)
         pipe.execute()
 

@@ -199,8 +199,7 @@ class Dialogue:
             return self.vault.get(ref, conversation_id)
 
         shown = [show_values(reply, reveal) for reply in replies]
-        for _person, kept in shown:
-            self.conversations.append(conversation_id, "bot", kept)
+        self.conversations.append_all(conversation_id, "bot", [kept for _person, kept in shown])
         question = answer.question
         if question is not None and question.text:
             question = dataclasses.replace(question, text=show_values(question.text, reveal)[0])
