@@ -103,19 +103,17 @@ class ConversationStore:
         self._touch(conversation_id)
         return conversation_id
 
-    def _touch(self, conversation_id: str, pipe: Any = None) -> None:
+    def _touch(self, conversation_id: str, pipe: redis.client.Pipeline | None = None) -> None:
         """Marks the conversation as active now (index, expiry); queued on `pipe` when given
         (the caller executes it: one round trip for the change and the touch)."""
-        own = pipe is None
-        if own:
-            pipe = self.redis.pipeline(transaction=False)
-        pipe.hset(f"conv:{conversation_id}", "updated_at", now_iso())
-        pipe.zadd("conv:index", {conversation_id: time.time()})
-        pipe.zremrangebyscore("conv:index", "-inf", time.time() - self.retention)
+        queue = self.redis.pipeline(transaction=False) if pipe is None else pipe
+        queue.hset(f"conv:{conversation_id}", "updated_at", now_iso())
+        queue.zadd("conv:index", {conversation_id: time.time()})
+        queue.zremrangebyscore("conv:index", "-inf", time.time() - self.retention)
         for suffix in ("", ":transcript"):
-            pipe.expire(f"conv:{conversation_id}{suffix}", self.retention)
-        if own:
-            pipe.execute()
+            queue.expire(f"conv:{conversation_id}{suffix}", self.retention)
+        if pipe is None:
+            queue.execute()
 
     def get(self, conversation_id: str) -> dict[str, str] | None:
         raw = self.redis.hgetall(f"conv:{conversation_id}")

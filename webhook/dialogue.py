@@ -168,8 +168,7 @@ class Dialogue:
             if self.conversations.get(conversation_id) is not None:  # not erased
                 shown = self.redact(conversation_id, text, record).display
                 self.conversations.append(conversation_id, "person", shown)
-                for reply in erasure:
-                    self.conversations.append(conversation_id, "bot", reply)
+                self.conversations.append_all(conversation_id, "bot", erasure)
             return TurnReply(erasure)
         redacted = self.redact(conversation_id, text, record)
         self.conversations.append(conversation_id, "person", redacted.display)
@@ -213,8 +212,7 @@ class Dialogue:
             replies += self.on_waiting(conversation_id)
         else:
             self.conversations.mark_waiting_since(conversation_id)
-        for reply in replies:
-            self.conversations.append(conversation_id, "bot", reply)
+        self.conversations.append_all(conversation_id, "bot", replies)
         return replies
 
     def _actions_healthy(self) -> bool:

@@ -214,8 +214,7 @@ class Handoff:
     def _tell(self, conversation_id: str, texts: list[str], who: str) -> bool:
         """Sends `texts` as one SMS and records them; False (logged) when it could not be sent:
         the change of hands stands, the console shows that the person was not told."""
-        for text in texts:
-            self.s.conversations.append(conversation_id, who, text)
+        self.s.conversations.append_all(conversation_id, who, texts)
         try:
             address = self._address(conversation_id)
             self.s.messenger.send_sms(address, to_gsm7("\n".join(texts)))
