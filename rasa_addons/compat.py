@@ -20,9 +20,6 @@ Why each patch (all found by profiling the Rasa server under `make bench`: docs/
 - `EndpointConfig.request` opens a new aiohttp session, hence a new TCP connection, for every
   action call (3-6 per turn): `pooled_endpoint_connections` makes `EndpointConfig.session`
   hand out one kept session per endpoint.
-- `RedisTrackerStore.save` reads and rebuilds the stored tracker the turn has just read, to
-  merge with it: `single_read_save` merges with the events read at the start of the turn
-  when nobody wrote in between.
 - RulePolicy featurises the whole tracker twice per prediction with the same arguments:
   `reused_prediction_states` computes it once.
 - `RemoteAction._action_call_format` sends every event of the conversation with each action
@@ -32,10 +29,8 @@ Why each patch (all found by profiling the Rasa server under `make bench`: docs/
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import itertools
-import weakref
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from typing import Any
@@ -176,54 +171,6 @@ def cheap_tracker_merge() -> None:
     RedisTrackerStore._merge_trackers = staticmethod(_merge_trackers)
 
 
-def single_read_save() -> None:
-    """`RedisTrackerStore.save` reads the stored tracker again to merge with it (decryption,
-    JSON, every event rebuilt and replayed) although the turn read that very value when it
-    began: with `_retrieve`, one read per turn instead of two.
-
-    `_retrieve` notes, for each tracker it hands out, the stored value it was built from and
-    that value's events; `save` merges with those events when the stored value is still the
-    same (nobody wrote in between), else it reads and rebuilds it as Rasa does. The merge only
-    uses the stored tracker's events. Both bodies are Rasa 3.6.21's otherwise."""
-    from rasa.core.tracker_store import RedisTrackerStore
-    from rasa.shared.core.trackers import get_trackers_for_conversation_sessions
-
-    async def _retrieve(self: Any, sender_id: str, fetch_all_sessions: bool) -> Any:
-        stored = self.red.get(self.key_prefix + sender_id)
-        if stored is None:
-            return None
-        whole = self.deserialise_tracker(sender_id, stored)
-        if whole is None:
-            return None
-        tracker = whole
-        if not fetch_all_sessions:
-            sessions = get_trackers_for_conversation_sessions(whole)
-            if len(sessions) > 1:  # e.g. the metadata slot Rasa sets before a session starts
-                tracker = sessions[-1]
-        _note_origin(self, tracker, stored, whole.events)
-        return tracker
-
-    async def save(self: Any, tracker: Any, timeout: float | None = None) -> None:
-        await self.stream_events(tracker)
-        if not timeout and self.record_exp:
-            timeout = self.record_exp
-        stored = self.red.get(self.key_prefix + tracker.sender_id)
-        saved = tracker
-        if stored is not None:
-            origin = _origins(self).get(id(tracker))
-            if origin is not None and origin[0] == stored:
-                prior: Any = _StoredEvents(origin[1])
-            else:
-                prior = self.deserialise_tracker(tracker.sender_id, stored)
-            saved = self._merge_trackers(prior, tracker)
-        serialised = self.serialise_tracker(saved)
-        self.red.set(self.key_prefix + tracker.sender_id, serialised, ex=timeout)
-        _note_origin(self, tracker, serialised, saved.events)
-
-    RedisTrackerStore._retrieve = _retrieve
-    RedisTrackerStore.save = save
-
-
 def reused_prediction_states() -> None:
     """`TrackerFeaturizer._create_states` replays the whole tracker into one state per turn,
     and RulePolicy asks for them twice per prediction (reading the last message as text, then
@@ -308,28 +255,6 @@ def recent_events_to_actions() -> None:
     RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
 
 
-def _origins(store: Any) -> dict[int, tuple[Any, tuple[Any, ...]]]:
-    """id of a live tracker the store handed out -> (the stored value it was read from or
-    written as, that value's events). Trackers are unhashable (they define __eq__): ids,
-    dropped when the tracker is collected."""
-    return store.__dict__.setdefault("compat_origins", {})
-
-
-def _note_origin(store: Any, tracker: Any, stored: Any, events: Any) -> None:
-    origins = _origins(store)
-    key = id(tracker)
-    if key not in origins:
-        weakref.finalize(tracker, origins.pop, key, None)
-    origins[key] = (stored, tuple(events))
-
-
-class _StoredEvents:
-    """The stored tracker as `_merge_trackers` uses it: its events, nothing else."""
-
-    def __init__(self, events: tuple[Any, ...]) -> None:
-        self.events = collections.deque(events)  # a deque like a tracker's: compared with ==
-
-
 def apply() -> None:
     """Checks the Rasa version, then installs every patch (once, before the server starts)."""
     check_rasa_version()
@@ -337,7 +262,6 @@ def apply() -> None:
     cached_type_resolution()
     pooled_endpoint_connections()
     cheap_tracker_merge()
-    single_read_save()
     reused_prediction_states()
     recent_events_to_actions()
 
@@ -357,7 +281,6 @@ def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
         pooled_endpoint_connections: [(EndpointConfig, "session")],
         cheap_tracker_merge: [(RedisTrackerStore, "_merge_trackers")],
         reused_prediction_states: [(TrackerFeaturizer, "_create_states")],
-        single_read_save: [(RedisTrackerStore, "_retrieve"), (RedisTrackerStore, "save")],
         recent_events_to_actions: [(RemoteAction, "_action_call_format")],
     }[patch]
 

@@ -1,17 +1,9 @@
-"""compat's tracker store patches store exactly what Rasa's own merge and save store."""
+"""compat's cheap merge keeps exactly what Rasa's own merge keeps (the tracker store's merge
+when another server wrote in between: rasa_addons/tracker_store.py)."""
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
-
-import pytest
-from rasa.shared.core.domain import Domain
-
 from rasa_addons import compat
-from rasa_addons.tracker_store import EncryptedRedisTrackerStore
 
 
 def trackers():  # type: ignore[no-untyped-def]
@@ -105,97 +97,3 @@ def test_the_cheap_merge_agrees_with_rasa_on_interleaved_and_equal_times() -> No
     same_tracker(theirs, ours)
     texts = [getattr(e, "text", None) for e in ours.events]
     assert texts.count("b") == 1 and "par l'autre" in texts and "par ce serveur" in texts
-
-
-class CountingStore(EncryptedRedisTrackerStore):
-    """The project's tracker store, counting how often a stored tracker is rebuilt."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.reads: list[str] = []
-
-    def deserialise_tracker(self, sender_id: str, serialised_tracker: str | bytes) -> Any:
-        self.reads.append(sender_id)
-        return super().deserialise_tracker(sender_id, serialised_tracker)
-
-
-@pytest.fixture
-def store(redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CountingStore:
-    monkeypatch.setenv("DOTENV_PATH", str(tmp_path / "no.env"))
-    monkeypatch.setenv("VAULT_KEY", "a key for the test")
-    where = urlparse(redis_url)
-    return CountingStore(
-        domain=Domain.empty(), host=where.hostname, port=where.port, key_prefix="tracker:"
-    )
-
-
-def a_turn_after_a_split_session(store: CountingStore, sender: str) -> tuple[list[str], list]:  # type: ignore[type-arg]
-    """Rasa sets the metadata slot before `action_session_start`: two "sessions" for its
-    split; a turn reads the last one, adds to it and saves it twice."""
-    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
-
-    first = store.init_tracker(sender)
-    for event in [
-        SlotSet("session_started_metadata", {"channel": "sms"}, timestamp=1),
-        ActionExecuted("action_session_start", timestamp=2),
-        SessionStarted(timestamp=3),
-        ActionExecuted("action_listen", timestamp=4),
-        UserUttered("bonjour", {"name": "greet"}, timestamp=5),
-        ActionExecuted("action_listen", timestamp=6),
-    ]:
-        first.update(event)
-    asyncio.run(store.save(first))
-    store.reads.clear()
-
-    async def turn() -> None:
-        tracker = await store.retrieve(sender)
-        assert tracker.events[0].timestamp == 2  # the last session only, as Rasa reads it
-        tracker.update(UserUttered("deuxième", {"name": "inform"}, timestamp=7))
-        await store.save(tracker)
-        tracker.update(SlotSet("flow_step", "card", timestamp=8))
-        await store.save(tracker)
-
-    asyncio.run(turn())
-    reads = list(store.reads)
-    stored = asyncio.run(store.retrieve_full_tracker(sender))
-    return reads, [event.as_dict() for event in stored.events]
-
-
-def test_single_read_save_stores_what_rasas_save_stores_with_one_read(store) -> None:  # type: ignore[no-untyped-def]
-    rasas_reads, rasas_events = a_turn_after_a_split_session(store, "c401")
-    with compat.installed(compat.single_read_save):
-        reads, events = a_turn_after_a_split_session(store, "c400")
-    assert events == rasas_events
-    assert [e["timestamp"] for e in events] == [1, 2, 3, 4, 5, 6, 7, 8]
-    assert len(rasas_reads) == 3 and reads == ["c400"]  # the turn's own read only
-
-
-def test_single_read_save_merges_a_write_by_another_server_in_between(store) -> None:  # type: ignore[no-untyped-def]
-    from rasa.shared.core.events import UserUttered
-
-    def scenario(sender: str) -> tuple[list[str], list]:  # type: ignore[type-arg]
-        first = store.init_tracker(sender)
-        first.update(UserUttered("bonjour", timestamp=1.0))
-        asyncio.run(store.save(first))
-
-        async def interleaved() -> list[str]:
-            mine = await store.retrieve(sender)
-            other = await store.retrieve(sender)  # as another Rasa server would
-            other.update(UserUttered("écrit par l'autre serveur", timestamp=2.0))
-            await store.save(other)
-            mine.update(UserUttered("écrit par ce serveur", timestamp=3.0))
-            store.reads.clear()
-            await store.save(mine)
-            return list(store.reads)
-
-        reads = asyncio.run(interleaved())
-        stored = asyncio.run(store.retrieve_full_tracker(sender))
-        return reads, [event.as_dict() for event in stored.events]
-
-    _, rasas_events = scenario("c501")
-    with compat.installed(compat.single_read_save):
-        reads, events = scenario("c500")
-    assert reads == ["c500"]  # what is stored changed: read again and merged, as Rasa does
-    assert events == rasas_events
-    texts = [event.get("text") for event in events]
-    assert texts == ["bonjour", "écrit par l'autre serveur", "écrit par ce serveur"]
