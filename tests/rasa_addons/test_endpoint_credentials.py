@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rasa.core.lock_store import LockStore
 from rasa.core.run import create_http_input_channels
 from rasa.core.utils import AvailableEndpoints
 
 from bot.settings import resolved_environment
+from rasa_addons.lock_store import AtomicRedisLockStore
 from rasa_addons.rest_with_state import RestWithStateInput
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,3 +42,15 @@ def test_the_only_channel_is_the_webhooks_with_its_token(environment: dict[str, 
     (channel,) = create_http_input_channels(None, str(ROOT / "credentials.yml"))
     assert isinstance(channel, RestWithStateInput)
     assert channel.token == "channel-token-for-the-test"
+
+
+def test_rasa_locks_conversations_with_our_store_under_lock_keys(
+    environment: dict[str, str],
+) -> None:
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    store = LockStore.create(endpoints.lock_store)  # as Rasa's agent does; no connection yet
+    assert isinstance(store, AtomicRedisLockStore)
+    assert store.key_prefix == "lock:"
+    assert store.red.connection_pool.connection_kwargs["port"] == int(
+        environment["REDIS_EFFECTIVE_PORT"]
+    )
