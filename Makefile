@@ -65,7 +65,7 @@ lint: $(DEPS) ## ruff check + format check + the house rules
 	$(VENV)/bin/ruff format --check .
 	$(VPY) scripts/check_house.py
 
-house: $(DEPS) ## The house rules: modules under 400 lines, Rasa's insides in compat.py, sentences in the domain or webhook/texts.py
+house: $(DEPS) ## The house rules: modules under 400 lines, Rasa's insides in rasa_addons/compat/, sentences in the domain or webhook/texts.py
 	$(VPY) scripts/check_house.py
 
 format: $(DEPS) ## ruff format + autofix

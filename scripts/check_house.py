@@ -4,7 +4,7 @@
 - `size`: no Python module over 400 lines (tests included): a module that long does several
   jobs; split it by job.
 - `rasa-private` / `rasa-patch`: Rasa's private parts (`_`-prefixed names of `rasa` and
-  `rasa_sdk`) and assignments onto Rasa's objects only in `rasa_addons/compat.py`, the one module
+  `rasa_sdk`) and assignments onto Rasa's objects only in `rasa_addons/compat/`, the one package
   that checks the pinned Rasa version (scripts/house_rasa.py says what is tracked).
 - `french`: a French sentence of the dialogue is written in the domain (`bot/domain/*.yml`) or in
   the webhook's text module (`webhook/texts.py`), not in code (scripts/house_french.py says what
@@ -59,8 +59,8 @@ SKIPPED_DIRS = frozenset(
         "results",
     }
 )
-#: The one module allowed to reach into Rasa (helper `rasa`, issue 15 point 3).
-COMPAT_MODULE = "rasa_addons/compat.py"
+#: The one package allowed to reach into Rasa (helper `rasa`, issue 15 point 3).
+COMPAT_PACKAGE = "rasa_addons/compat/"
 #: Where the dialogue's code lives; the backend (`backend/`) is a stand-in for the national
 #: service, whose own messages (`backend/texts.py`) are not the dialogue's: out of the `french`
 #: rule. Tests, scripts and the bench hold French as inputs and expectations: out too.
@@ -97,7 +97,7 @@ def check_file(
         tree = ast.parse(text, filename=relative)
     except SyntaxError as error:
         return [*found, Violation(relative, error.lineno or 1, "syntax", str(error.msg))]
-    if relative != COMPAT_MODULE:
+    if not relative.startswith(COMPAT_PACKAGE):
         found += rasa_private_uses(relative, tree, root, sources)
     if relative.split("/", 1)[0] in DIALOGUE_DIRS:
         if relative not in TEXT_MODULES:

@@ -5,7 +5,7 @@ to 127.0.0.1, the channels of credentials.yml: only the token-protected `rest_st
 tracker and lock stores and the action server with its token from endpoints.yml; the trained
 model from models/). `/healthz` is added through its `server_listeners` hook, by a listener of
 Sanic's `main_process_start` (before the routes are frozen); the patches of
-rasa_addons/compat.py are installed first (it refuses any Rasa but the pinned version).
+rasa_addons/compat/ are installed first (it refuses any Rasa but the pinned version).
 """
 
 from __future__ import annotations

@@ -114,14 +114,14 @@ def test_private_imports_and_attributes_of_rasa_names_are_flagged(tmp_path: Path
     ]
 
 
-def test_patching_rasa_is_flagged_and_the_compat_module_may(tmp_path: Path) -> None:
+def test_patching_rasa_is_flagged_and_the_compat_package_may(tmp_path: Path) -> None:
     text = (
         "from rasa_sdk.executor import ActionExecutor\n\n"
         "def patch(run):\n"
         "    ActionExecutor.run = run\n"
         "    ActionExecutor._helper = run\n"
     )
-    assert found(tmp_path, {"rasa_addons/patch.py": text, "rasa_addons/compat.py": text}) == [
+    assert found(tmp_path, {"rasa_addons/patch.py": text, "rasa_addons/compat/nlu.py": text}) == [
         "rasa_addons/patch.py:4:rasa-patch",
         "rasa_addons/patch.py:5:rasa-patch",
         "rasa_addons/patch.py:5:rasa-private",

@@ -1,4 +1,4 @@
-"""Each patch of rasa_addons/compat.py gives the results of the Rasa code it replaces."""
+"""Each patch of rasa_addons/compat/ gives the results of the Rasa code it replaces."""
 
 from __future__ import annotations
 
