@@ -24,7 +24,11 @@ from rasa_addons.compat.actions import (
     pooled_endpoint_connections,
     recent_events_to_actions,
 )
-from rasa_addons.compat.nlu import sentence_features_only
+from rasa_addons.compat.nlu import (
+    domain_emptiness_once,
+    sentence_features_only,
+    sequential_prediction_graph,
+)
 from rasa_addons.compat.trackers import (
     cached_type_resolution,
     cheap_tracker_copy,
@@ -39,10 +43,12 @@ __all__ = [
     "cached_type_resolution",
     "cheap_tracker_copy",
     "cheap_tracker_merge",
+    "domain_emptiness_once",
     "pooled_endpoint_connections",
     "recent_events_to_actions",
     "reused_prediction_states",
     "sentence_features_only",
+    "sequential_prediction_graph",
 ]
 
 
@@ -76,14 +82,18 @@ def apply() -> None:
     recent_events_to_actions()
     cheap_tracker_copy()
     sentence_features_only()
+    domain_emptiness_once()
+    sequential_prediction_graph()
 
 
 def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
     """The (owner, attribute) pairs of Rasa's that a patch replaces."""
+    from rasa.core import processor
     from rasa.core.actions.action import RemoteAction
     from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
     from rasa.core.tracker_store import RedisTrackerStore
     from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.slots import Slot
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -98,6 +108,8 @@ def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
         recent_events_to_actions: [(RemoteAction, "_action_call_format")],
         cheap_tracker_copy: [(DialogueStateTracker, "copy")],
         sentence_features_only: [(LogisticRegressionClassifier, "_create_X")],
+        domain_emptiness_once: [(Domain, "is_empty")],
+        sequential_prediction_graph: [(processor, "DaskGraphRunner")],
     }[patch]
 
 

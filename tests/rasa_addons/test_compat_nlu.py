@@ -66,3 +66,16 @@ def test_the_classifier_reads_the_features_it_is_given(agent: Any) -> None:
         assert create is compat.current(compat.sentence_features_only)[0]
         empty = create(None, [Message(data={"text": "x"})])
     assert empty.shape == (1, 0)
+
+
+def test_a_domain_is_empty_or_not_as_rasa_says_once_asked() -> None:
+    from rasa.shared.core.domain import Domain
+
+    full = Domain.from_yaml('version: "3.1"\nintents: [greet]\n')
+    theirs = (Domain.empty().is_empty(), full.is_empty())
+    with compat.installed(compat.domain_emptiness_once):
+        empty = Domain.empty()
+        ours = (empty.is_empty(), full.is_empty())
+        empty.as_dict = None  # type: ignore[method-assign]  # asked again: not serialised
+        assert empty.is_empty() is True
+    assert ours == theirs == (True, False)
