@@ -25,6 +25,7 @@ from rasa_addons.compat.actions import (
     recent_events_to_actions,
 )
 from rasa_addons.compat.nlu import (
+    contiguous_classifier_weights,
     domain_emptiness_once,
     sentence_features_only,
     sequential_prediction_graph,
@@ -43,6 +44,7 @@ __all__ = [
     "cached_type_resolution",
     "cheap_tracker_copy",
     "cheap_tracker_merge",
+    "contiguous_classifier_weights",
     "domain_emptiness_once",
     "pooled_endpoint_connections",
     "recent_events_to_actions",
@@ -82,6 +84,7 @@ def apply() -> None:
     recent_events_to_actions()
     cheap_tracker_copy()
     sentence_features_only()
+    contiguous_classifier_weights()
     domain_emptiness_once()
     sequential_prediction_graph()
 
@@ -108,6 +111,7 @@ def _replaced(patch: Callable[[], None]) -> list[tuple[Any, str]]:
         recent_events_to_actions: [(RemoteAction, "_action_call_format")],
         cheap_tracker_copy: [(DialogueStateTracker, "copy")],
         sentence_features_only: [(LogisticRegressionClassifier, "_create_X")],
+        contiguous_classifier_weights: [(LogisticRegressionClassifier, "process")],
         domain_emptiness_once: [(Domain, "is_empty")],
         sequential_prediction_graph: [(processor, "DaskGraphRunner")],
     }[patch]
