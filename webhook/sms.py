@@ -7,13 +7,14 @@ Every request gets a 200 TwiML answer once its signature is checked: bad input (
 control characters, a `From` that is not a number) gets a French explanation, a turn over
 `TURN_DEADLINE_SECONDS` a holding message (the result follows through the Messages API), and a
 fault (Redis down, a bug) an apology rather than a 5xx. The person's text only ever reaches
-TwiML as element text, escaped by the `twilio` library.
+TwiML as element text, escaped as the `twilio` library escapes it (`messaging_twiml`).
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
+from xml.sax.saxutils import escape
 
 import phonenumbers
 import redis
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 blueprint = Blueprint("sms", __name__)
 
 MAX_BODY = 1600
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+_EMPTY_TWIML = f"{_XML_DECLARATION}<Response />"
 
 
 def normalise_address(raw: str) -> str:
@@ -53,11 +56,18 @@ def is_phone_number(address: str) -> bool:
 
 
 def sms_reply(texts: list[str]) -> Response:
-    twiml = MessagingResponse()
     body = "\n".join(t.strip() for t in texts if t and t.strip())
-    if body:
-        twiml.message(to_gsm7(body))
-    return Response(str(twiml), mimetype="text/xml")
+    return Response(messaging_twiml(to_gsm7(body)), mimetype="text/xml")
+
+
+def messaging_twiml(body: str) -> str:
+    """`str()` of a `MessagingResponse` holding one `<Message>` of `body` (none when empty),
+    written directly: building the twilio library's element tree for one element was ~2 % of
+    the webhook's CPU per turn. The text is escaped as ElementTree escapes element text (&, <,
+    >); `tests/webhook/test_sms_twiml.py` holds the two equal."""
+    if not body:
+        return _EMPTY_TWIML
+    return f"{_XML_DECLARATION}<Response><Message>{escape(body)}</Message></Response>"
 
 
 def run_sms_turn(
