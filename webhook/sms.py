@@ -71,12 +71,17 @@ def messaging_twiml(body: str) -> str:
 
 
 def run_sms_turn(
-    address: str, body: str, num_media: int = 0, deadline_seconds: float | None = None
+    address: str,
+    body: str,
+    num_media: int = 0,
+    deadline_seconds: float | None = None,
+    opted_out: bool | None = None,
 ) -> list[str]:
     """What the person receives for one SMS (shared by Twilio and the local simulator).
 
     With `deadline_seconds`, a longer turn answers a holding message and sends its result
-    through the Messages API (or the local outbox) when it is over.
+    through the Messages API (or the local outbox) when it is over. `opted_out`: whether the
+    number had opted out when the SMS came in, when the caller already asked (None: asked here).
     """
     s = services()
     body = normalize_characters(body[: MAX_BODY * 2])
@@ -86,7 +91,9 @@ def run_sms_turn(
     if is_one_of(body, control_words.START):
         s.conversations.set_opted_out(address, False)
         return [texts.SMS_OPTED_IN]
-    if s.conversations.is_opted_out(address):
+    if opted_out is None:
+        opted_out = s.conversations.is_opted_out(address)
+    if opted_out:
         return []
     if num_media and not body.strip():
         return [texts.SMS_MEDIA]
@@ -112,9 +119,12 @@ def run_sms_turn(
 @twilio_signed
 def incoming_sms() -> Response:
     message_sid = request.form.get("MessageSid", "")
-    if message_sid and not services().conversations.first_delivery(f"sms:{message_sid}"):
-        return sms_reply([])  # Twilio retried a message already handled
     address = normalise_address(request.form.get("From", ""))
+    first, opted_out = services().conversations.first_delivery_and_opt_out(
+        f"sms:{message_sid}" if message_sid else "", address
+    )
+    if not first:
+        return sms_reply([])  # Twilio retried a message already handled
     if not is_phone_number(address):
         logger.warning("sms from an address that is not a phone number: refused")
         return sms_reply([texts.SMS_NO_NUMBER])
@@ -123,7 +133,7 @@ def incoming_sms() -> Response:
     except ValueError:
         num_media = 0
     deadline = services().settings.turn_deadline_seconds
-    replies = run_sms_turn(address, request.form.get("Body", ""), num_media, deadline)
+    replies = run_sms_turn(address, request.form.get("Body", ""), num_media, deadline, opted_out)
     return sms_reply(replies)
 
 
