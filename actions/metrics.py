@@ -35,6 +35,8 @@ CODES_FAILED = Counter(
     "Codes not sent (delivery failed) or not accepted (wrong, expired, locked)",
     ["kind", "reason"],
 )
+#: the slots whose values are counted, as they appear in an answer's JSON
+_COUNTED_SLOTS = (b'"flow_step"', b'"handoff_reason"')
 STEPS_COMPLETED = Counter(
     "mes_steps_completed_total", "Screens whose backend call succeeded", ["step"]
 )
@@ -60,6 +62,8 @@ def observe_action(action: str, status: int, seconds: float, body: bytes | None)
     if status != 200:
         ACTION_ERRORS.labels(action, str(status)).inc()
         return
+    if not body or not any(name in body for name in _COUNTED_SLOTS):
+        return  # most calls set neither: their (large) answer is not decoded again
     for event in _events(body):
         if event.get("event") != "slot" or event.get("value") is None:
             continue

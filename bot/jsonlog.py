@@ -33,6 +33,12 @@ _SECRET_PATTERNS = (
 )
 _MASK = "[masked]"
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+#: Texts seen to hold nothing to mask: the same messages and field values ("action answered",
+#: an action's name) come back on every line, and scrubbing them is most of a line's cost. Only
+#: texts written out unchanged anyway are kept; short ones, and a bounded number of them.
+_KNOWN_CLEAN: set[str] = set()
+_KNOWN_CLEAN_MAX = 1024
+_KNOWN_CLEAN_LENGTH = 200
 
 
 def bind_conversation(conversation_id: str | None) -> contextvars.Token:
@@ -52,28 +58,49 @@ def scrub(text: str) -> str:
     return _SECRET_PATTERNS[1].sub(lambda m: m.group(1) + _MASK, text)
 
 
+def _scrubbed(text: str) -> str:
+    """`scrub(text)`, remembered for the short texts that hold nothing to mask."""
+    if text in _KNOWN_CLEAN:
+        return text
+    cleaned = scrub(text)
+    if cleaned == text and len(text) <= _KNOWN_CLEAN_LENGTH:
+        if len(_KNOWN_CLEAN) >= _KNOWN_CLEAN_MAX:
+            _KNOWN_CLEAN.clear()
+        _KNOWN_CLEAN.add(text)
+    return cleaned
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line; `extra={...}` fields become keys (scrubbed when strings)."""
 
     def __init__(self, service: str) -> None:
         super().__init__()
         self.service = service
+        self._second: tuple[int, str] = (-1, "")  # the last second formatted, and its text
+
+    def _timestamp(self, created: float, msecs: float) -> str:
+        """ISO 8601 UTC to the millisecond; the seconds' part formatted once per second."""
+        second = int(created)
+        last = self._second
+        if last[0] != second:
+            last = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)))
+            self._second = last
+        return f"{last[1]}.{int(msecs):03d}Z"
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "ts": self._timestamp(record.created, record.msecs),
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
-            "message": scrub(record.getMessage()),
+            "message": _scrubbed(record.getMessage()),
         }
         conversation_id = getattr(record, "conversation_id", None) or _conversation.get()
         if conversation_id:
             line["conversation_id"] = conversation_id
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in line and key != "conversation_id":
-                line[key] = scrub(value) if isinstance(value, str) else value
+                line[key] = _scrubbed(value) if isinstance(value, str) else value
         if record.exc_info:
             # Exception texts may quote values: only the type and where it was raised.
             error = record.exc_info[1]
@@ -82,7 +109,15 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(service: str, level: int = logging.INFO) -> None:
-    """JSON lines on stderr for `service` (LOG_FORMAT=text keeps the plain format)."""
+    """JSON lines on stderr for `service` (LOG_FORMAT=text keeps the plain format).
+
+    Neither format prints the caller's file and line, the thread or the process: logging is
+    told not to look them up for every record (the Logging HOWTO's "Optimization").
+    """
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)

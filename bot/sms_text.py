@@ -7,6 +7,7 @@ replaced by its closest GSM-7 form before sending.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # GSM 03.38 default alphabet (3GPP TS 23.038), without the escape character (0x1B).
@@ -16,6 +17,8 @@ GSM7_BASIC = frozenset(
 )
 # Extension table: each of these is sent as escape + character, so it counts as 2.
 GSM7_EXTENDED = frozenset("\f^{}\\[~]|€")
+# What to replace: replies are mostly GSM-7 already, and only the rest is looked at.
+_NOT_GSM7 = re.compile("[^" + re.escape("".join(sorted(GSM7_BASIC | GSM7_EXTENDED))) + "]")
 
 SINGLE_GSM7 = 160
 PART_GSM7 = 153
@@ -80,7 +83,11 @@ def to_gsm7(text: str) -> str:
     é, è, à, ù, É, Ç are kept (they are in the alphabet); ê → e, ç → c, œ → oe, ’ → ',
     « » → ", … → ..., non-breaking spaces → space, – — → -. Anything else becomes "?".
     """
-    return "".join(_closest(char) for char in unicodedata.normalize("NFC", text))
+    return _NOT_GSM7.sub(_closest_match, unicodedata.normalize("NFC", text))
+
+
+def _closest_match(match: re.Match[str]) -> str:
+    return _closest(match.group())
 
 
 def _gsm7_parts(text: str) -> int:

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import redis
+from redis.commands.core import Script
 
 from bot.caller_id import WITHHELD, is_withheld
 from bot.keys import CONVERSATION_ID, derive_subkey
@@ -39,6 +40,19 @@ OTP_STEP = "otp_code"
 # longest validity of a one-time code (login codes, 15 minutes).
 OTP_OUTSTANDING_SECONDS = 15 * 60
 UNREADABLE = "[entrée illisible]"
+#: Recent conversations, scored by their last activity.
+INDEX = "conv:index"
+#: `ConversationStore._touch` of a record that exists, in one call (the record, its transcript,
+#: the index; ARGV: updated_at, now, the oldest score kept, the id, the retention in seconds).
+_TOUCH_IF_OPEN = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'updated_at', ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return 1
+"""
 
 
 def now_iso() -> str:
@@ -56,6 +70,12 @@ class ConversationStore:
         self.secret = derive_subkey(secret or "dev-only", CONVERSATION_ID)
         self._legacy_secret = (secret or "dev-only").encode()
         self.retention = retention_seconds
+
+    @functools.cached_property
+    def _touch_script(self) -> Script:
+        """`_TOUCH_IF_OPEN`, registered when first needed (a store used only to compute
+        conversation ids has no Redis)."""
+        return self.redis.register_script(_TOUCH_IF_OPEN)
 
     @functools.cached_property
     def _transcripts(self) -> Sealer:
@@ -83,33 +103,43 @@ class ConversationStore:
         A `scope` gives the person another conversation of its own on the channel (a second
         call from the same number while the first is live)."""
         conversation_id = self.conversation_id(channel, address, scope)
-        key = f"conv:{conversation_id}"
-        if not self.redis.exists(key):
-            masked = mask_mobile(address) if address.startswith("+") else "numéro masqué"
-            self.redis.hset(
-                key,
-                mapping={
-                    "id": conversation_id,
-                    "channel": channel,
-                    "state": "bot",
-                    "step": "",
-                    "masked_from": masked,
-                    "caller": self.caller_key(address),
-                    "address_enc": self.vault.encrypt(address),
-                    "created_at": now_iso(),
-                    "updated_at": now_iso(),
-                },
-            )
+        if self._touch_if_open(conversation_id):
+            return conversation_id  # every turn but the first: one round trip
+        masked = mask_mobile(address) if address.startswith("+") else "numéro masqué"
+        self.redis.hset(
+            f"conv:{conversation_id}",
+            mapping={
+                "id": conversation_id,
+                "channel": channel,
+                "state": "bot",
+                "step": "",
+                "masked_from": masked,
+                "caller": self.caller_key(address),
+                "address_enc": self.vault.encrypt(address),
+                "created_at": now_iso(),
+                "updated_at": now_iso(),
+            },
+        )
         self._touch(conversation_id)
         return conversation_id
+
+    def _touch_if_open(self, conversation_id: str) -> bool:
+        """`_touch` when the record exists (True), in one call; nothing when it does not."""
+        now = time.time()
+        return bool(
+            self._touch_script(
+                keys=[f"conv:{conversation_id}", f"conv:{conversation_id}:transcript", INDEX],
+                args=[now_iso(), now, now - self.retention, conversation_id, self.retention],
+            )
+        )
 
     def _touch(self, conversation_id: str, pipe: redis.client.Pipeline | None = None) -> None:
         """Marks the conversation as active now (index, expiry); queued on `pipe` when given
         (the caller executes it: one round trip for the change and the touch)."""
         queue = self.redis.pipeline(transaction=False) if pipe is None else pipe
         queue.hset(f"conv:{conversation_id}", "updated_at", now_iso())
-        queue.zadd("conv:index", {conversation_id: time.time()})
-        queue.zremrangebyscore("conv:index", "-inf", time.time() - self.retention)
+        queue.zadd(INDEX, {conversation_id: time.time()})
+        queue.zremrangebyscore(INDEX, "-inf", time.time() - self.retention)
         for suffix in ("", ":transcript"):
             queue.expire(f"conv:{conversation_id}{suffix}", self.retention)
         if pipe is None:
@@ -125,6 +155,23 @@ class ConversationStore:
 
     def update(self, conversation_id: str, **fields: str) -> None:
         pipe = self.redis.pipeline()
+        self._queue_update(pipe, conversation_id, fields)
+        pipe.execute()
+
+    def update_and_append(
+        self, conversation_id: str, fields: dict[str, str], who: str, texts: list[str]
+    ) -> None:
+        """`update(**fields)` (none: no change) then `append_all(who, texts)`, in one round trip:
+        the end of a turn."""
+        pipe = self.redis.pipeline()
+        if fields:
+            self._queue_update(pipe, conversation_id, fields)
+        self._queue_append(pipe, conversation_id, who, texts)
+        pipe.execute()
+
+    def _queue_update(
+        self, pipe: redis.client.Pipeline, conversation_id: str, fields: dict[str, str]
+    ) -> None:
         pipe.hset(f"conv:{conversation_id}", mapping=fields)
         if "state" in fields:  # every change of state goes through here: keep the indexes
             for state, index in STATE_INDEX.items():
@@ -133,7 +180,6 @@ class ConversationStore:
                 else:
                     pipe.zrem(index, conversation_id)
         self._touch(conversation_id, pipe)
-        pipe.execute()
 
     def ids_in_state(self, state: str) -> list[str]:
         """Every conversation in `state` ("waiting": the whole queue, first come first),
@@ -159,6 +205,15 @@ class ConversationStore:
         """Adds `texts` said by `who` to the transcript, in order, in one round trip."""
         if not texts:
             return
+        pipe = self.redis.pipeline(transaction=False)
+        self._queue_append(pipe, conversation_id, who, texts)
+        pipe.execute()
+
+    def _queue_append(
+        self, pipe: redis.client.Pipeline, conversation_id: str, who: str, texts: list[str]
+    ) -> None:
+        if not texts:
+            return
         at = now_iso()
         entries = [
             self._transcripts.seal(
@@ -166,10 +221,8 @@ class ConversationStore:
             )
             for text in texts
         ]
-        pipe = self.redis.pipeline(transaction=False)
         pipe.rpush(f"conv:{conversation_id}:transcript", *entries)
         pipe.expire(f"conv:{conversation_id}:transcript", self.retention)
-        pipe.execute()
 
     def clear_fields(self, conversation_id: str, *fields: str) -> None:
         self.redis.hdel(f"conv:{conversation_id}", *fields)
@@ -178,7 +231,7 @@ class ConversationStore:
         """Deletes the record, the transcript and the id in the index (erasure on request)."""
         pipe = self.redis.pipeline()
         pipe.delete(f"conv:{conversation_id}", f"conv:{conversation_id}:transcript")
-        for index in ("conv:index", *STATE_INDEX.values()):
+        for index in (INDEX, *STATE_INDEX.values()):
             pipe.zrem(index, conversation_id)
         pipe.execute()
 
@@ -219,7 +272,7 @@ class ConversationStore:
         )
 
     def recent_ids(self, limit: int = 500) -> list[str]:
-        return [i.decode() for i in self.redis.zrevrange("conv:index", 0, limit - 1)]
+        return [i.decode() for i in self.redis.zrevrange(INDEX, 0, limit - 1)]
 
     def records(self, conversation_ids: list[str]) -> list[dict[str, str]]:
         """Several records in one round trip (the console lists them every few seconds)."""
@@ -253,6 +306,16 @@ class ConversationStore:
         """True the first time a Twilio MessageSid (or CallSid+turn) is seen: Twilio retries."""
         return bool(self.redis.set(f"seen:{message_sid}", b"1", nx=True, ex=2 * 24 * 3600))
 
+    def first_delivery_and_opt_out(self, message_sid: str, address: str) -> tuple[bool, bool]:
+        """`first_delivery(message_sid)` (True without a sid) and `is_opted_out(address)`, in
+        one round trip: what every incoming SMS asks first."""
+        pipe = self.redis.pipeline(transaction=False)
+        if message_sid:
+            pipe.set(f"seen:{message_sid}", b"1", nx=True, ex=2 * 24 * 3600)
+        pipe.exists(*self._optout_keys(address))
+        answers = pipe.execute()
+        return (bool(answers[0]) if message_sid else True), bool(answers[-1])
+
     def _legacy_optout_key(self, address: str) -> str:
         digest = hmac.new(self._legacy_secret, address.encode(), hashlib.sha256).hexdigest()
         return f"optout:{digest[:32]}"
@@ -265,8 +328,10 @@ class ConversationStore:
             self.redis.delete(key, self._legacy_optout_key(address))
 
     def is_opted_out(self, address: str) -> bool:
-        keys = (f"optout:{self._address_key(address)}", self._legacy_optout_key(address))
-        return bool(self.redis.exists(*keys))
+        return bool(self.redis.exists(*self._optout_keys(address)))
+
+    def _optout_keys(self, address: str) -> tuple[str, str]:
+        return f"optout:{self._address_key(address)}", self._legacy_optout_key(address)
 
     def turn_lock(self, conversation_id: str, timeout: float = 60.0):  # type: ignore[no-untyped-def]
         """Serialises the turns of one conversation (two SMS at once are handled in order)."""

@@ -186,19 +186,33 @@ class Dialogue:
         if not answer.texts and not self._actions_healthy():
             logger.error("action server down during a turn of %s", conversation_id)
             return TurnReply(self._apologise(conversation_id, ACTIONS_DOWN))
-        replies = answer.texts + self._record_step(conversation_id, record, answer)
-        return self._show(conversation_id, answer, replies)
+        return self._answer(conversation_id, record, answer)
 
-    def _show(self, conversation_id: str, answer: TurnReply, replies: list[str]) -> TurnReply:
-        """The reply as the person gets it, its replies kept in the transcript: a value read
-        back for confirmation travels as a ref, shown here (in the question's words too) and
-        masked in the transcript (bot/confirmation.py)."""
+    def _answer(self, conversation_id: str, record: dict[str, str], answer: TurnReply) -> TurnReply:
+        """Rasa's answer as the person gets it, once the record keeps what it asks (the step;
+        on a handoff, the wait for an advisor) and the transcript its replies."""
+        fields, extra = self._record_step(conversation_id, record, answer)
+        return self._show(conversation_id, answer, answer.texts + extra, fields)
+
+    def _show(
+        self,
+        conversation_id: str,
+        answer: TurnReply,
+        replies: list[str],
+        fields: dict[str, str] | None = None,
+    ) -> TurnReply:
+        """The reply as the person gets it, its replies kept in the transcript (with the
+        record's `fields` changed, in the same round trip): a value read back for confirmation
+        travels as a ref, shown here (in the question's words too) and masked in the
+        transcript (bot/confirmation.py)."""
 
         def reveal(ref: str) -> str | None:
             return self.vault.get(ref, conversation_id)
 
         shown = [show_values(reply, reveal) for reply in replies]
-        self.conversations.append_all(conversation_id, "bot", [kept for _person, kept in shown])
+        self.conversations.update_and_append(
+            conversation_id, fields or {}, "bot", [kept for _person, kept in shown]
+        )
         question = answer.question
         if question is not None and question.text:
             question = dataclasses.replace(question, text=show_values(question.text, reveal)[0])
@@ -227,19 +241,20 @@ class Dialogue:
 
     def _record_step(
         self, conversation_id: str, record: dict[str, str], answer: TurnReply
-    ) -> list[str]:
-        """Stores the step the reply asks (unchanged when it asks nothing) and, on a handoff,
-        that the conversation waits for an advisor; returns the extra replies of that wait."""
+    ) -> tuple[dict[str, str], list[str]]:
+        """The record's fields to change for the step the reply asks (none when it asks
+        nothing) and, on a handoff, for the wait for an advisor, with the extra replies of that
+        wait. The fields are written with the turn's replies (`_show`), unless the wait's
+        replies need them first: then here, and none are returned."""
         before = record.get("step", "")
         fields: dict[str, str] = {}
         if answer.step:
             fields = {"step": answer.step, **self.conversations.step_fields(answer.step)}
         if answer.handoff and record.get("state", "bot") == "bot":
             fields["state"] = "waiting"
-        if fields:
-            self.conversations.update(conversation_id, **fields)
         handoff = answer.handoff if "state" in fields else None
         record_step_change(record.get("channel", ""), before, answer.step or before, handoff)
         if fields.get("state") == "waiting" and self.on_waiting is not None:
-            return self.on_waiting(conversation_id)
-        return []
+            self.conversations.update(conversation_id, **fields)
+            return {}, self.on_waiting(conversation_id)
+        return fields, []

@@ -28,6 +28,7 @@ from rasa_sdk.executor import ActionExecutor
 
 from tests.fakes import free_port
 from tests.support.outside_service import OutsideService
+from tests.support.outside_service import action_server as running_action_server
 
 AT_ONCE = 12  # more than the 10 threads the old executor patch had
 TOKEN = "an action server token for the concurrency test"
@@ -104,24 +105,11 @@ def backend() -> Iterator[MeetingBackend]:
 def action_server(
     backend: MeetingBackend, redis_url: str, tmp_path: Path
 ) -> Iterator[OutsideService]:
-    port = free_port()
-    env = {
-        "DOTENV_PATH": str(tmp_path / "no.env"),
-        "VAR_DIR": str(tmp_path),
-        "REDIS_URL": redis_url,
-        "VAULT_KEY": "a vault key for the concurrency test",
-        "BACKEND_URL": backend.url,
-        "BACKEND_TIMEOUT_SECONDS": "100",  # the meeting, not a timeout, decides
-        "ACTION_PORT": str(port),
-        "ACTION_SERVER_TOKEN": TOKEN,
-    }
-    service = OutsideService("actions", env, f"http://127.0.0.1:{port}/healthz")
-    service.start()
-    try:
-        service.wait_healthy(timeout=120)
+    # The meeting, not a timeout, decides.
+    with running_action_server(
+        tmp_path, redis_url, backend.url, TOKEN, BACKEND_TIMEOUT_SECONDS="100"
+    ) as service:
         yield service
-    finally:
-        service.kill()
 
 
 def action_call(sender: str) -> dict:

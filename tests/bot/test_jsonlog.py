@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import threading
+import time
 
 import pytest
 
@@ -90,3 +91,30 @@ def test_an_exception_is_named_not_quoted(capture) -> None:  # type: ignore[no-u
     (line,) = lines()
     assert line["error"] == "ValueError"
     assert nir not in json.dumps(line)
+
+
+def test_a_secret_is_masked_every_time_it_comes_back(capture) -> None:  # type: ignore[no-untyped-def]
+    """Texts found clean are remembered; one that needed masking is masked again each time."""
+    logger, lines = capture
+    nir = make_nir()
+    for _ in range(3):
+        logger.info("action answered", extra={"action": "action_next_step", "detail": nir})
+        logger.info(f"nir {nir}")
+    text = json.dumps(lines())
+    assert nir not in text
+    assert [line["message"] for line in lines()][:2] == ["action answered", "nir [masked]"]
+    assert all(line.get("action", "action_next_step") == "action_next_step" for line in lines())
+
+
+@pytest.mark.parametrize(
+    "created", [0.0, 1_764_748_800.0005, 1_764_748_800.999, 1_764_748_801.25, 1_764_748_799.5]
+)
+def test_the_timestamp_is_iso_utc_to_the_millisecond(created: float) -> None:
+    formatter = JsonFormatter("actions")
+    for at in (created, created + 0.0001, created):  # the same second formatted again
+        record = logging.makeLogRecord({"msg": "x"})
+        record.created, record.msecs = at, (at - int(at)) * 1000
+        expected = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(at)) + (
+            f".{int(record.msecs):03d}Z"
+        )
+        assert json.loads(formatter.format(record))["ts"] == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from bot.sms_text import GSM7_BASIC, GSM7_EXTENDED, is_gsm7, segments, to_gsm7
@@ -113,3 +115,14 @@ def test_one_accent_can_cost_more_sms() -> None:
     costly = text.replace("activer", "être actif")
     assert segments(costly) == 3  # about 140 characters in UCS-2: 67 per part
     assert segments(to_gsm7(costly)) == 1
+
+
+def test_to_gsm7_replaces_each_character_by_its_closest_form() -> None:
+    """Only the characters outside GSM-7 are looked at: the result is still, character by
+    character, the closest form of each (every code point of the BMP, and some beyond)."""
+    from bot.sms_text import _closest
+
+    text = "".join(chr(code) for code in range(0x20000) if not 0xD800 <= code < 0xE000)
+    text += "😀🇫🇷\U0010fffd"
+    normalized = unicodedata.normalize("NFC", text)
+    assert to_gsm7(text) == "".join(_closest(char) for char in normalized)

@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -74,3 +76,36 @@ class OutsideService:
             return
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
+
+
+@contextmanager
+def action_server(
+    tmp_path: Path,
+    redis_url: str,
+    backend_url: str,
+    token: str,
+    health_path: str = "/healthz",
+    **extra: str,
+) -> Iterator[OutsideService]:
+    """`python -m actions` on a free port with its own settings, once `health_path` answers
+    (rasa-sdk's `/health` needs no backend, `/healthz` does); killed at the end."""
+    from tests.fakes import free_port
+
+    port = free_port()
+    env = {
+        "DOTENV_PATH": str(tmp_path / "no.env"),
+        "VAR_DIR": str(tmp_path),
+        "REDIS_URL": redis_url,
+        "VAULT_KEY": "a vault key for an action server test",
+        "BACKEND_URL": backend_url,
+        "ACTION_PORT": str(port),
+        "ACTION_SERVER_TOKEN": token,
+        **extra,
+    }
+    service = OutsideService("actions", env, f"http://127.0.0.1:{port}{health_path}")
+    service.start()
+    try:
+        service.wait_healthy(timeout=120)
+        yield service
+    finally:
+        service.kill()

@@ -29,10 +29,8 @@ def asking(step: str, handoff: str | None = None) -> TurnReply:
 
 def test_the_step_asked_is_stored_with_what_redaction_needs(app: Flask) -> None:
     dialogue, conversation_id = opened(app, step="nir")
-    extra = dialogue._record_step(
-        conversation_id, record(dialogue, conversation_id), asking("otp_code")
-    )
-    assert extra == []
+    reply = dialogue._answer(conversation_id, record(dialogue, conversation_id), asking("otp_code"))
+    assert reply.texts == ["?"] and reply.step == "otp_code"
     stored = record(dialogue, conversation_id)
     assert stored["step"] == "otp_code" and stored.get("otp_asked_at")
     assert stored.get("state", "bot") == "bot"
@@ -41,29 +39,26 @@ def test_the_step_asked_is_stored_with_what_redaction_needs(app: Flask) -> None:
 def test_a_reply_that_asks_nothing_keeps_the_step(app: Flask) -> None:
     dialogue, conversation_id = opened(app, step="card_serial")
     before = record(dialogue, conversation_id)
-    assert dialogue._record_step(conversation_id, before, TurnReply(["Je vous en prie."])) == []
+    reply = dialogue._answer(conversation_id, before, TurnReply(["Je vous en prie."]))
+    assert reply.texts == ["Je vous en prie."]
     assert record(dialogue, conversation_id) == before
 
 
 def test_a_handoff_puts_the_conversation_in_the_queue_once(app: Flask) -> None:
     dialogue, conversation_id = opened(app, step="nir")
-    dialogue._record_step(
-        conversation_id, record(dialogue, conversation_id), asking("nir", "asked")
-    )
+    dialogue._answer(conversation_id, record(dialogue, conversation_id), asking("nir", "asked"))
     stored = record(dialogue, conversation_id)
     assert stored["state"] == "waiting" and stored["step"] == "nir"
     assert stored.get("waiting_since")
     # Asked again while waiting: nothing more happens (no second notice, same place in line).
-    again = dialogue._record_step(conversation_id, stored, asking("nir", "asked"))
-    assert again == []
+    again = dialogue._answer(conversation_id, stored, asking("nir", "asked"))
+    assert again.texts == ["?"]
     assert record(dialogue, conversation_id)["waiting_since"] == stored["waiting_since"]
 
 
 def test_an_advisors_conversation_is_not_queued_again(app: Flask) -> None:
     dialogue, conversation_id = opened(app, step="nir", state="advisor")
-    dialogue._record_step(
-        conversation_id, record(dialogue, conversation_id), asking("nir", "locked")
-    )
+    dialogue._answer(conversation_id, record(dialogue, conversation_id), asking("nir", "locked"))
     assert record(dialogue, conversation_id)["state"] == "advisor"
 
 
