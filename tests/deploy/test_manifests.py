@@ -260,3 +260,14 @@ def test_services_bind_loopback_unless_a_policy_guards_them() -> None:
     for deployment in of_kind("Deployment"):
         app = deployment["spec"]["template"]["metadata"]["labels"]["app"]
         assert app in guarded, f"{app} listens on the pod's interface with no NetworkPolicy"
+
+
+def test_the_cluster_rasa_uses_the_stores_of_endpoints_yml() -> None:
+    """The Helm chart's tracker and lock stores are the classes a local stack loads (mixing
+    Rasa's own lock store with ours would leave a conversation unlocked across pods)."""
+    local = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    rasa_values = yaml.safe_load((ROOT / "deploy" / "helm" / "rasa-values.yaml").read_text())
+    endpoints = rasa_values["applicationSettings"]["endpoints"]
+    assert endpoints["trackerStore"]["type"] == local["tracker_store"]["type"]
+    assert endpoints["lockStore"]["type"] == local["lock_store"]["type"]
+    assert endpoints["lockStore"]["key_prefix"] == local["lock_store"]["key_prefix"]
