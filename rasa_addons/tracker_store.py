@@ -191,6 +191,8 @@ class EncryptedRedisTrackerStore(RedisTrackerStore):
     # -- saving ----------------------------------------------------------------------------
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+        # an event broker's diff reads the stored tracker (`retrieve`): never this one, kept
+        self.kept.drop(tracker.sender_id)
         await self.stream_events(tracker)
         expiry = timeout or self.record_exp
         ttl = str(int(float(expiry))) if expiry else ""
