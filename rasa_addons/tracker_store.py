@@ -239,17 +239,14 @@ class EncryptedRedisTrackerStore(RedisTrackerStore):
             )
             self.remember(tracker, chunk, one_session)
         else:  # the merged conversation is not this tracker: read it at the next turn
-            self.kept.drop(tracker.sender_id)
             self.note(tracker, Origin(0, None, False))
 
     def remember(self, tracker: DialogueStateTracker, chunk: str, one_session: bool) -> None:
         """Notes what is now stored for this tracker, and keeps it for the next turn when the
         next `retrieve` would give the same tracker (one session)."""
         self.note(tracker, Origin(len(tracker.events), chunk, one_session))
-        if one_session:
+        if one_session:  # (`save` dropped any kept tracker of this conversation first)
             self.kept.keep(tracker.sender_id, tracker, chunk)
-        else:
-            self.kept.drop(tracker.sender_id)
 
     @staticmethod
     def starts_session(event: Any) -> bool:
